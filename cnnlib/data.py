@@ -1,0 +1,195 @@
+"""데이터: MNIST · FashionMNIST · CIFAR-10 로더와 예제 사진.
+
+데이터 폴더는 환경 변수 ``CNNLIB_DATA``가 있으면 그곳, 없으면
+``~/.cache/cnnlib``입니다. 파일이 없을 때만 내려받고(torchvision이 체크섬을
+확인합니다), 내려받을 수 없으면 무엇이 없고 어떻게 구하는지 한국어로
+알려 주는 :class:`DataNotFoundError`를 냅니다. 가짜 데이터로 몰래 대신하지
+않습니다.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import runtime
+
+__all__ = [
+    "DATASETS",
+    "DataNotFoundError",
+    "data_root",
+    "load_dataset",
+    "loaders",
+    "class_names",
+    "subset_sizes",
+    "sample_image",
+    "SAMPLE_IMAGES",
+]
+
+# 이름 → (torchvision 클래스 이름, 정규화 평균, 표준편차, 클래스 이름)
+DATASETS = {
+    "mnist": ("MNIST", (0.1307,), (0.3081,), tuple(str(i) for i in range(10))),
+    "fashion_mnist": (
+        "FashionMNIST",
+        (0.2860,),
+        (0.3530,),
+        ("티셔츠/탑", "바지", "풀오버", "드레스", "코트", "샌들", "셔츠", "스니커즈", "가방", "앵클부츠"),
+    ),
+    "cifar10": (
+        "CIFAR10",
+        (0.4914, 0.4822, 0.4465),
+        (0.2470, 0.2435, 0.2616),
+        ("비행기", "자동차", "새", "고양이", "사슴", "개", "개구리", "말", "배", "트럭"),
+    ),
+}
+
+SAMPLE_IMAGES = ("astronaut", "camera", "chelsea", "coffee", "horse")
+
+
+class DataNotFoundError(FileNotFoundError):
+    """데이터 파일이 없고 내려받을 수도 없을 때 나는 오류."""
+
+
+def data_root() -> Path:
+    """데이터 폴더: ``CNNLIB_DATA`` 또는 ``~/.cache/cnnlib``."""
+    env = os.environ.get("CNNLIB_DATA", "").strip()
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "cnnlib"
+
+
+def _dataset_name(name: str) -> str:
+    key = str(name).lower().replace("-", "_").replace(" ", "_")
+    key = {"fashionmnist": "fashion_mnist", "cifar_10": "cifar10"}.get(key, key)
+    if key not in DATASETS:
+        raise ValueError(
+            f"알 수 없는 데이터셋 {name!r}입니다. 쓸 수 있는 이름: {', '.join(DATASETS)} "
+            f"(unknown dataset {name!r})"
+        )
+    return key
+
+
+def _present(cls_name: str, root: Path) -> bool:
+    if cls_name == "CIFAR10":
+        return (root / "cifar-10-batches-py" / "data_batch_1").exists()
+    raw = root / cls_name / "raw"
+    return (raw / "train-images-idx3-ubyte").exists() or (raw / "train-images-idx3-ubyte.gz").exists()
+
+
+def _default_transform(key: str):
+    from torchvision import transforms
+
+    _, mean, std, _ = DATASETS[key]
+    return transforms.Compose([transforms.ToTensor(), transforms.Normalize(mean, std)])
+
+
+def load_dataset(name: str = "fashion_mnist", train: bool = True, transform="default",
+                 download: bool = True):
+    """torchvision 데이터셋 하나를 불러옵니다.
+
+    ``transform="default"``이면 텐서로 바꾸고 데이터셋의 평균·표준편차로
+    정규화합니다. ``None``이면 PIL 이미지를 그대로 돌려줍니다.
+    파일이 없으면 ``download=True``일 때 내려받고, 그래도 구할 수 없으면
+    :class:`DataNotFoundError`를 냅니다.
+    """
+    from torchvision import datasets
+
+    key = _dataset_name(name)
+    cls_name = DATASETS[key][0]
+    cls = getattr(datasets, cls_name)
+    root = data_root()
+    if transform == "default":
+        transform = _default_transform(key)
+    if _present(cls_name, root):
+        return cls(str(root), train=train, transform=transform, download=False)
+    help_text = (
+        f"{cls_name} 데이터를 찾을 수 없습니다: {root} 에 파일이 없습니다.\n"
+        "  · 인터넷이 되면 download=True(기본값)로 다시 실행하면 내려받습니다.\n"
+        "  · 이미 받아 둔 파일이 있으면 환경 변수 CNNLIB_DATA를 그 폴더로 지정하세요 "
+        f"(torchvision 구조: <폴더>/{cls_name}/raw/...).\n"
+        f"(dataset {cls_name} not found under {root})"
+    )
+    if not download:
+        raise DataNotFoundError(help_text)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        print(f"{cls_name}을(를) {root} 에 내려받습니다 (처음 한 번만).")
+        return cls(str(root), train=train, transform=transform, download=True)
+    except Exception as exc:  # 네트워크 없음, 쓰기 권한 없음 등
+        raise DataNotFoundError(f"{help_text}\n내려받기 실패: {type(exc).__name__}: {exc}") from exc
+
+
+def subset_sizes() -> tuple[int | None, int | None]:
+    """프로필별 (학습, 시험) 표본 수. ``None``은 전체를 뜻합니다."""
+    return runtime.pick(ci=(512, 256), cpu=(None, None), gpu=(None, None))
+
+
+def _subset(ds, n, seed):
+    import torch
+
+    if n is None or n >= len(ds):
+        return ds
+    g = torch.Generator().manual_seed(seed)
+    idx = torch.randperm(len(ds), generator=g)[:n].tolist()
+    return torch.utils.data.Subset(ds, idx)
+
+
+def loaders(name: str = "fashion_mnist", batch_size: int = 128, train_size="profile",
+            test_size="profile", seed: int = 0, num_workers: int = 0):
+    """학습·시험 ``DataLoader`` 두 개를 돌려줍니다.
+
+    ``train_size``/``test_size``가 ``"profile"``이면 실행 프로필에 맞는 크기
+    (``ci``에서는 작은 부분집합, 그 밖에는 전체)를 씁니다. 정수를 주면 그만큼
+    무작위로 고른 부분집합을, ``None``이면 전체를 씁니다.
+    """
+    import torch
+
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size는 1 이상의 정수여야 합니다. 받은 값: {batch_size!r}")
+    default_train, default_test = subset_sizes()
+    train_n = default_train if train_size == "profile" else train_size
+    test_n = default_test if test_size == "profile" else test_size
+    for label, n in (("train_size", train_n), ("test_size", test_n)):
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise ValueError(f"{label}은(는) 1 이상의 정수나 None이어야 합니다. 받은 값: {n!r}")
+    train = _subset(load_dataset(name, train=True), train_n, seed)
+    test = _subset(load_dataset(name, train=False), test_n, seed + 1)
+    pin = torch.cuda.is_available()
+    g = torch.Generator().manual_seed(seed)
+    return (
+        torch.utils.data.DataLoader(train, batch_size=batch_size, shuffle=True, generator=g,
+                                    num_workers=num_workers, pin_memory=pin),
+        torch.utils.data.DataLoader(test, batch_size=batch_size, shuffle=False,
+                                    num_workers=num_workers, pin_memory=pin),
+    )
+
+
+def class_names(name: str = "fashion_mnist") -> tuple[str, ...]:
+    """데이터셋의 클래스 이름(한국어)."""
+    return DATASETS[_dataset_name(name)][3]
+
+
+def sample_image(name: str = "chelsea", gray: bool = False, size: int | None = None):
+    """scikit-image에 들어 있는 예제 사진을 ``[0, 1]`` 범위 float 텐서로 돌려줍니다.
+
+    컬러면 ``(3, H, W)``, ``gray=True``면 ``(H, W)``입니다. ``size``를 주면
+    짧은 변이 그 크기가 되도록 줄입니다. 사진은 scikit-image 패키지 안에
+    있으므로 인터넷이 필요 없습니다.
+    """
+    import torch
+    from skimage import data as skdata
+
+    if name not in SAMPLE_IMAGES:
+        raise ValueError(f"예제 사진은 {', '.join(SAMPLE_IMAGES)} 중 하나입니다. 받은 값: {name!r}")
+    img = torch.as_tensor(getattr(skdata, name)()).float() / 255.0
+    img = img[None] if img.dim() == 2 else img.permute(2, 0, 1)
+    if size is not None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 8:
+            raise ValueError(f"size는 8 이상의 정수여야 합니다. 받은 값: {size!r}")
+        scale = size / min(img.shape[1:])
+        hw = (round(img.shape[1] * scale), round(img.shape[2] * scale))
+        img = torch.nn.functional.interpolate(img[None], size=hw, mode="area")[0]
+    if gray:
+        if img.shape[0] == 3:
+            w = torch.tensor([0.299, 0.587, 0.114]).view(3, 1, 1)
+            img = (img * w).sum(0, keepdim=True)
+        return img[0]
+    return img.expand(3, -1, -1).contiguous() if img.shape[0] == 1 else img

@@ -1,0 +1,131 @@
+"""그림: 한글 글꼴, 이미지 격자, 커널 값 표, 특징 맵, 학습 곡선.
+
+이 모듈을 불러오면 ``koreanize_matplotlib``이 나눔고딕 글꼴을 등록하므로
+시스템에 한글 글꼴을 따로 설치하지 않아도 그림의 한글이 깨지지 않습니다.
+"""
+
+from __future__ import annotations
+
+import koreanize_matplotlib  # noqa: F401  (불러오기만 해도 한글 글꼴이 설정됩니다)
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["show_images", "show_matrix", "show_feature_maps", "plot_history"]
+
+
+def _to_numpy(img):
+    """텐서나 배열을 matplotlib이 그릴 수 있는 ``(H, W)``나 ``(H, W, 3)`` 배열로."""
+    try:
+        import torch
+
+        if isinstance(img, torch.Tensor):
+            img = img.detach().float().cpu().numpy()
+    except ImportError:  # pragma: no cover
+        pass
+    img = np.asarray(img, dtype=float)
+    if img.ndim == 3 and img.shape[0] in (1, 3) and img.shape[-1] not in (1, 3):
+        img = np.moveaxis(img, 0, -1)
+    if img.ndim == 3 and img.shape[-1] == 1:
+        img = img[..., 0]
+    if img.ndim not in (2, 3):
+        raise ValueError(f"그릴 수 있는 이미지는 (H, W)나 (C, H, W)입니다. 받은 모양: {img.shape}")
+    return img
+
+
+def show_images(images, titles=None, ncols: int = 8, cmap: str = "gray", size: float = 1.6,
+                normalize: bool = True, suptitle: str | None = None):
+    """이미지 여러 장을 격자로 그립니다. 컬러 이미지는 ``[0, 1]``로 맞춥니다."""
+    images = list(images)
+    if not images:
+        raise ValueError("그릴 이미지가 없습니다.")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"제목 {len(titles)}개와 이미지 {len(images)}장의 수가 다릅니다.")
+    ncols = max(1, min(ncols, len(images)))
+    nrows = (len(images) + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)),
+                             squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k >= len(images):
+            continue
+        img = _to_numpy(images[k])
+        if img.ndim == 3 and normalize:
+            lo, hi = img.min(), img.max()
+            img = (img - lo) / (hi - lo + 1e-12)
+        ax.imshow(img, cmap=cmap if img.ndim == 2 else None)
+        if titles is not None:
+            ax.set_title(str(titles[k]), fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def show_matrix(matrix, title: str | None = None, ax=None, cmap: str = "RdBu_r", fmt: str = "{:.0f}",
+                annotate: bool = True, highlight=None):
+    """작은 행렬(커널, 작은 입력·출력)을 칸마다 값을 적어 그립니다.
+
+    ``highlight=(top, left, h, w)``를 주면 그 영역에 테두리를 그립니다.
+    """
+    m = _to_numpy(matrix)
+    if m.ndim != 2:
+        raise ValueError(f"show_matrix는 2차원 행렬만 그립니다. 받은 모양: {m.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * m.shape[1] + 0.8, 0.45 * m.shape[0] + 0.6))
+    lim = np.abs(m).max() or 1.0
+    ax.imshow(m, cmap=cmap, vmin=-lim, vmax=lim)
+    if annotate:
+        for (i, j), v in np.ndenumerate(m):
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+                    color="white" if abs(v) > 0.6 * lim else "black")
+    if highlight is not None:
+        top, left, h, w = highlight
+        ax.add_patch(plt.Rectangle((left - 0.5, top - 0.5), w, h, fill=False, lw=2.5, ec="orange"))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def show_feature_maps(maps, ncols: int = 8, titles=None, cmap: str = "viridis", size: float = 1.6,
+                      suptitle: str | None = None):
+    """특징 맵 ``(C, H, W)``(또는 ``(1, C, H, W)``)의 채널을 하나씩 그립니다."""
+    arr = _to_numpy(maps) if not hasattr(maps, "dim") else maps.detach().float().cpu().numpy()
+    arr = np.asarray(arr)
+    if arr.ndim == 4 and arr.shape[0] == 1:
+        arr = arr[0]
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3:
+        raise ValueError(f"특징 맵은 (C, H, W) 모양이어야 합니다. 받은 모양: {arr.shape}")
+    titles = titles if titles is not None else [f"채널 {c}" for c in range(arr.shape[0])]
+    return show_images(list(arr), titles=titles, ncols=ncols, cmap=cmap, size=size,
+                       suptitle=suptitle)
+
+
+def plot_history(history, ax=None):
+    """``cnnlib.train.History``의 손실과 정확도를 에폭에 따라 그립니다."""
+    if ax is None:
+        fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
+    else:
+        fig = ax[0].figure
+    epochs = np.arange(1, len(history.train_loss) + 1)
+    ax[0].plot(epochs, history.train_loss, "o-", label="학습 손실")
+    if history.test_loss:
+        ax[0].plot(epochs, history.test_loss, "s--", label="시험 손실")
+    ax[0].set_xlabel("에폭")
+    ax[0].set_ylabel("손실")
+    ax[0].legend()
+    ax[1].plot(epochs, history.train_acc, "o-", label="학습 정확도")
+    if history.test_acc:
+        ax[1].plot(epochs, history.test_acc, "s--", label="시험 정확도")
+    ax[1].set_xlabel("에폭")
+    ax[1].set_ylabel("정확도")
+    ax[1].set_ylim(0, 1)
+    ax[1].legend()
+    for a in ax:
+        a.grid(alpha=0.3)
+        a.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    return fig

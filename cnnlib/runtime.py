@@ -1,0 +1,172 @@
+"""실행 환경: 장치 선택, 실행 프로필, 시드, 스레드 설정, 환경 보고.
+
+이 책의 모든 장은 맨 위에서 ``device = cnnlib.setup()``을 부릅니다. 그러면
+
+* 실행 프로필(``ci`` / ``cpu`` / ``gpu``)이 정해지고 화면에 출력되며,
+* 난수 시드가 고정되고,
+* PyTorch가 쓸 CPU 스레드 수가 정해지고,
+* 사용할 장치(cuda → mps → cpu)가 돌아옵니다.
+
+노트북은 프로필에 따라 직접 분기하지 않습니다. 크기가 필요하면
+``cnnlib.pick(ci=1, cpu=3, gpu=15)``처럼 묻습니다.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import sys
+
+PROFILES = ("ci", "cpu", "gpu")
+PROFILE_DESCRIPTIONS = {
+    "ci": "CI·테스트용 — 모든 셀이 돌아가는지만 확인하는 아주 작은 크기",
+    "cpu": "노트북 CPU용 — 몇 분 안에 끝나는 실제 크기",
+    "gpu": "GPU용 — 논문에 가까운 전체 크기",
+}
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def _accelerator() -> str:
+    """쓸 수 있는 가속기 이름('cuda', 'mps')이나 'cpu'를 돌려줍니다."""
+    torch = _torch()
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def profile() -> str:
+    """현재 실행 프로필을 돌려줍니다.
+
+    환경 변수 ``CNNLIB_PROFILE``(``ci``, ``cpu``, ``gpu``)이 있으면 그것을,
+    없으면 CUDA나 MPS가 있을 때 ``gpu``, 아니면 ``cpu``를 씁니다.
+    """
+    name = os.environ.get("CNNLIB_PROFILE", "").strip().lower()
+    if not name:
+        return "gpu" if _accelerator() != "cpu" else "cpu"
+    if name not in PROFILES:
+        raise ValueError(
+            f"알 수 없는 실행 프로필 CNNLIB_PROFILE={name!r}입니다. "
+            f"{', '.join(PROFILES)} 중 하나를 쓰세요. "
+            f"(unknown profile {name!r}; expected one of {PROFILES})"
+        )
+    return name
+
+
+def pick(*, ci, cpu, gpu):
+    """현재 프로필에 맞는 값을 고릅니다.
+
+    >>> import os; os.environ["CNNLIB_PROFILE"] = "ci"
+    >>> pick(ci=1, cpu=3, gpu=15)
+    1
+    """
+    return {"ci": ci, "cpu": cpu, "gpu": gpu}[profile()]
+
+
+def device():
+    """학습에 쓸 ``torch.device``를 돌려줍니다 (cuda → mps → cpu 순서)."""
+    return _torch().device(_accelerator())
+
+
+def seed_everything(seed: int = 0) -> int:
+    """``random``, NumPy, PyTorch(CPU·CUDA)의 난수 시드를 한꺼번에 고정합니다."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"시드는 정수여야 합니다. 받은 값: {seed!r} (seed must be an int)")
+    import numpy as np
+
+    torch = _torch()
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    return seed
+
+
+def default_threads() -> int:
+    """PyTorch CPU 스레드 수의 기본값.
+
+    ``CNNLIB_THREADS``가 있으면 그 값을 씁니다. 없으면 ``ci`` 프로필에서는
+    1개(여러 노트북이 동시에 도는 CI에서 코어를 두고 다투지 않도록),
+    그 밖에는 CPU 코어 수(최대 8)입니다.
+    """
+    env = os.environ.get("CNNLIB_THREADS", "").strip()
+    if env:
+        try:
+            value = int(env)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ValueError(
+                f"CNNLIB_THREADS는 1 이상의 정수여야 합니다. 받은 값: {env!r} "
+                "(CNNLIB_THREADS must be a positive integer)"
+            )
+        return value
+    if profile() == "ci":
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def set_threads(n: int | None = None) -> int:
+    """PyTorch가 CPU에서 쓸 스레드 수를 정하고 그 값을 돌려줍니다."""
+    n = default_threads() if n is None else n
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"스레드 수는 1 이상의 정수여야 합니다. 받은 값: {n!r}")
+    _torch().set_num_threads(n)
+    return n
+
+
+def setup(seed: int = 0, quiet: bool = False):
+    """장의 첫 셀에서 부르는 함수: 시드·스레드를 정하고 장치를 돌려줍니다.
+
+    실행 프로필과 장치를 한 줄로 출력하므로, 독자는 이 장의 숫자가 어떤
+    크기로 얻은 것인지 알 수 있습니다.
+    """
+    seed_everything(seed)
+    threads = set_threads()
+    dev = device()
+    if not quiet:
+        name = profile()
+        print(
+            f"실행 프로필: {name} ({PROFILE_DESCRIPTIONS[name]}) · 장치: {dev} · "
+            f"CPU 스레드: {threads} · 시드: {seed}"
+        )
+    return dev
+
+
+def report() -> dict:
+    """실행 환경을 한국어로 출력하고, 같은 내용을 사전으로 돌려줍니다."""
+    torch = _torch()
+    from . import data
+
+    info = {
+        "파이썬": platform.python_version(),
+        "운영체제": f"{platform.system()} {platform.release()}",
+        "PyTorch": torch.__version__,
+    }
+    try:
+        import torchvision
+
+        info["torchvision"] = torchvision.__version__
+    except Exception as exc:  # torchvision이 없거나 깨진 경우도 보고합니다.
+        info["torchvision"] = f"불러올 수 없음 ({type(exc).__name__})"
+    info["CUDA"] = (
+        f"사용 가능 — {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "없음"
+    )
+    info["장치"] = str(device())
+    info["실행 프로필"] = f"{profile()} ({PROFILE_DESCRIPTIONS[profile()]})"
+    info["CPU 코어 / PyTorch 스레드"] = f"{os.cpu_count()} / {torch.get_num_threads()}"
+    info["데이터 폴더"] = str(data.data_root())
+    width = max(len(k) for k in info)
+    print("cnnlib 실행 환경")
+    for key, value in info.items():
+        print(f"  {key:<{width}} : {value}")
+    if "google.colab" in sys.modules and not torch.cuda.is_available():
+        print("  안내: Colab에서 GPU를 쓰려면 [런타임] → [런타임 유형 변경]에서 GPU를 고르세요.")
+    return info

@@ -1,0 +1,210 @@
+"""학습과 평가: 그대로 읽히는 PyTorch 학습 반복문.
+
+``fit``은 에폭마다 학습 손실·정확도와 (주어지면) 시험 손실·정확도를 재서
+:class:`History`에 담아 돌려줍니다. 진행 막대(``tqdm.auto``)를 보여 주고,
+노트북에서는 에폭이 끝날 때마다 학습 곡선을 다시 그립니다. CUDA에서는
+자동 혼합 정밀도(AMP)와 channels-last 메모리 배치를 씁니다.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from . import runtime
+
+__all__ = ["History", "fit", "evaluate", "count_parameters"]
+
+
+@dataclass
+class History:
+    """에폭별 학습 기록. 리스트의 i번째 값이 i+1번째 에폭의 값입니다."""
+
+    train_loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    test_acc: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)
+    images: int = 0
+
+    @property
+    def images_per_second(self) -> float:
+        total = sum(self.seconds)
+        return self.images / total if total else 0.0
+
+    def summary(self) -> str:
+        if not self.train_loss:
+            return "아직 학습하지 않았습니다."
+        parts = [f"에폭 {len(self.train_loss)}", f"학습 손실 {self.train_loss[-1]:.4f}",
+                 f"학습 정확도 {self.train_acc[-1]:.2%}"]
+        if self.test_acc:
+            parts += [f"시험 손실 {self.test_loss[-1]:.4f}", f"시험 정확도 {self.test_acc[-1]:.2%}"]
+        parts.append(f"{sum(self.seconds):.1f}초 ({self.images_per_second:,.0f} 이미지/초)")
+        return " · ".join(parts)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
+    """모델의 매개변수(가중치와 편향) 개수."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return False
+    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
+
+
+def _to(x, dev, channels_last):
+    x = x.to(dev, non_blocking=True)
+    if channels_last and x.dim() == 4:
+        x = x.contiguous(memory_format=torch.channels_last)
+    return x
+
+
+def _amp(dev):
+    """CUDA에서만 혼합 정밀도: bfloat16을 지원하면 그것을, 아니면 float16."""
+    if dev.type != "cuda":
+        return None, None
+    if torch.cuda.is_bf16_supported():
+        return torch.bfloat16, None
+    return torch.float16, torch.amp.GradScaler("cuda")
+
+
+def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int | None = None) -> dict:
+    """모델의 평균 손실과 정확도를 잽니다. ``{"loss": …, "acc": …, "n": …}``."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
+    dev = torch.device(device) if device is not None else next(model.parameters()).device
+    loss_fn = loss_fn or nn.CrossEntropyLoss()
+    amp_dtype, _ = _amp(dev)
+    channels_last = dev.type == "cuda"
+    model.eval()
+    total, correct, loss_sum = 0, 0, 0.0
+    with torch.no_grad():
+        for step, (x, y) in enumerate(loader):
+            if max_steps is not None and step >= max_steps:
+                break
+            x, y = _to(x, dev, channels_last), y.to(dev, non_blocking=True)
+            with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+                out = model(x)
+                loss = loss_fn(out.float(), y)
+            loss_sum += loss.item() * y.shape[0]
+            correct += (out.argmax(1) == y).sum().item()
+            total += y.shape[0]
+    if total == 0:
+        raise ValueError("평가할 데이터가 없습니다 (loader가 비어 있습니다).")
+    return {"loss": loss_sum / total, "acc": correct / total, "n": total}
+
+
+class _LivePlot:
+    """노트북에서 에폭마다 학습 곡선을 같은 자리에 다시 그립니다."""
+
+    def __init__(self):
+        from IPython.display import display
+
+        from . import plot
+
+        self.plot = plot
+        self.handle = display(display_id=True)
+
+    def update(self, history):
+        import matplotlib.pyplot as plt
+
+        fig = self.plot.plot_history(history)
+        self.handle.update(fig)
+        plt.close(fig)
+
+
+def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: float = 0.01,
+        optimizer="sgd", loss_fn=None, device=None, max_steps: int | None = None,
+        progress: bool = True, live_plot: bool | None = None) -> History:
+    """모델을 학습하고 :class:`History`를 돌려줍니다.
+
+    Parameters
+    ----------
+    optimizer : ``"sgd"``(모멘텀 0.9), ``"adam"``, 또는 이미 만든 ``torch.optim.Optimizer``.
+    max_steps : 에폭마다 최대 미니배치 수(``None``이면 전부). ``ci`` 프로필처럼
+        모든 셀이 도는지만 볼 때 씁니다.
+    live_plot : 노트북에서 에폭마다 학습 곡선을 다시 그릴지. 기본값은 노트북이면 켬.
+    """
+    from tqdm.auto import tqdm
+
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs는 1 이상의 정수여야 합니다. 받은 값: {epochs!r}")
+    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
+                                  or max_steps < 1):
+        raise ValueError(f"max_steps는 1 이상의 정수나 None이어야 합니다. 받은 값: {max_steps!r}")
+    dev = torch.device(device) if device is not None else runtime.device()
+    channels_last = dev.type == "cuda"
+    model.to(dev)
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
+    if isinstance(optimizer, str):
+        if optimizer == "sgd":
+            opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+        elif optimizer == "adam":
+            opt = torch.optim.Adam(model.parameters(), lr=lr)
+        else:
+            raise ValueError(f"optimizer는 'sgd', 'adam' 또는 Optimizer 객체여야 합니다. 받은 값: {optimizer!r}")
+    elif isinstance(optimizer, torch.optim.Optimizer):
+        opt = optimizer
+    else:
+        raise TypeError(f"optimizer의 타입이 맞지 않습니다: {type(optimizer).__name__}")
+    loss_fn = loss_fn or nn.CrossEntropyLoss()
+    amp_dtype, scaler = _amp(dev)
+    live = _LivePlot() if (live_plot if live_plot is not None else _in_notebook()) else None
+
+    history = History()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        total, correct, loss_sum = 0, 0, 0.0
+        steps = len(train_loader) if max_steps is None else min(max_steps, len(train_loader))
+        bar = tqdm(total=steps, desc=f"에폭 {epoch}/{epochs}", disable=not progress, leave=False)
+        for step, (x, y) in enumerate(train_loader):
+            if step >= steps:
+                break
+            x, y = _to(x, dev, channels_last), y.to(dev, non_blocking=True)
+            opt.zero_grad(set_to_none=True)
+            with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+                out = model(x)
+                loss = loss_fn(out.float(), y)
+            if scaler is not None:
+                scaler.scale(loss).backward()
+                scaler.step(opt)
+                scaler.update()
+            else:
+                loss.backward()
+                opt.step()
+            n = y.shape[0]
+            loss_sum += loss.item() * n
+            correct += (out.argmax(1) == y).sum().item()
+            total += n
+            bar.update(1)
+            bar.set_postfix(손실=f"{loss_sum / total:.3f}", 정확도=f"{correct / total:.1%}")
+        bar.close()
+        history.seconds.append(time.perf_counter() - start)
+        history.images += total
+        history.train_loss.append(loss_sum / total)
+        history.train_acc.append(correct / total)
+        if test_loader is not None:
+            result = evaluate(model, test_loader, dev, loss_fn)
+            history.test_loss.append(result["loss"])
+            history.test_acc.append(result["acc"])
+        if live is not None:
+            live.update(history)
+    return history
