@@ -140,6 +140,13 @@ def setup(seed: int = 0, quiet: bool = False):
     return dev
 
 
+def _display_width(text: str) -> int:
+    """터미널에서 한글처럼 넓은 글자를 두 칸으로 센 폭."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def report() -> dict:
     """실행 환경을 한국어로 출력하고, 같은 내용을 사전으로 돌려줍니다."""
     torch = _torch()
@@ -163,10 +170,10 @@ def report() -> dict:
     info["실행 프로필"] = f"{profile()} ({PROFILE_DESCRIPTIONS[profile()]})"
     info["CPU 코어 / PyTorch 스레드"] = f"{os.cpu_count()} / {torch.get_num_threads()}"
     info["데이터 폴더"] = str(data.data_root())
-    width = max(len(k) for k in info)
+    width = max(_display_width(k) for k in info)
     print("cnnlib 실행 환경")
     for key, value in info.items():
-        print(f"  {key:<{width}} : {value}")
+        print(f"  {key}{' ' * (width - _display_width(key))} : {value}")
     if "google.colab" in sys.modules and not torch.cuda.is_available():
         print("  안내: Colab에서 GPU를 쓰려면 [런타임] → [런타임 유형 변경]에서 GPU를 고르세요.")
     return info
