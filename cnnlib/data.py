@@ -176,10 +176,12 @@ def sample_image(name: str = "chelsea", gray: bool = False, size: int | None = N
     """
     import torch
     from skimage import data as skdata
+    from skimage.util import img_as_float32
 
     if name not in SAMPLE_IMAGES:
         raise ValueError(f"예제 사진은 {', '.join(SAMPLE_IMAGES)} 중 하나입니다. 받은 값: {name!r}")
-    img = torch.as_tensor(getattr(skdata, name)()).float() / 255.0
+    # img_as_float32: uint8은 255로 나누고, 흑백 마스크(horse는 bool)는 0·1로 바꿉니다.
+    img = torch.as_tensor(img_as_float32(getattr(skdata, name)()))
     img = img[None] if img.dim() == 2 else img.permute(2, 0, 1)
     if size is not None:
         if isinstance(size, bool) or not isinstance(size, int) or size < 8:

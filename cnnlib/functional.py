@@ -174,6 +174,8 @@ def _conv_args(x, weight, bias, stride, padding, dilation, groups):
         raise TypeError(f"입력({x.dtype})과 가중치({weight.dtype})의 dtype이 다릅니다.")
     if bias is not None:
         _check_tensor(bias, "편향 bias", 1, " (C_out,)")
+        if bias.dtype != x.dtype:
+            raise TypeError(f"입력({x.dtype})과 편향({bias.dtype})의 dtype이 다릅니다.")
         if bias.shape[0] != c_out:
             raise ValueError(f"편향의 길이 {bias.shape[0]}이 출력 채널 수 {c_out}과 다릅니다.")
     kernel = tuple(weight.shape[2:])

@@ -86,7 +86,10 @@ def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int
     """모델의 평균 손실과 정확도를 잽니다. ``{"loss": …, "acc": …, "n": …}``."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
-    dev = torch.device(device) if device is not None else next(model.parameters()).device
+    if device is not None:
+        dev = torch.device(device)
+    else:  # 매개변수가 없는 모델이면 CPU에서 평가합니다.
+        dev = next((p.device for p in model.parameters()), torch.device("cpu"))
     loss_fn = loss_fn or nn.CrossEntropyLoss()
     amp_dtype, _ = _amp(dev)
     channels_last = dev.type == "cuda"
@@ -197,6 +200,8 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
             bar.update(1)
             bar.set_postfix(손실=f"{loss_sum / total:.3f}", 정확도=f"{correct / total:.1%}")
         bar.close()
+        if total == 0:
+            raise ValueError("학습할 데이터가 없습니다 (train_loader가 비어 있습니다).")
         history.seconds.append(time.perf_counter() - start)
         history.images += total
         history.train_loss.append(loss_sum / total)

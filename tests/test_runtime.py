@@ -1,0 +1,249 @@
+"""cnnlib.runtime and the package entry point: profiles, seeds, threads, setup, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import cnnlib
+from cnnlib import runtime
+
+HANGUL = r"[가-힣]"
+
+
+@pytest.fixture
+def no_accelerator(monkeypatch):
+    """Pretend neither CUDA nor MPS is present (the test may also run on a GPU machine)."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+
+
+# ---------------------------------------------------------------- profile
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [("ci", "ci"), ("cpu", "cpu"), ("gpu", "gpu"), ("CI", "ci"), ("Gpu", "gpu"), (" cpu\n", "cpu")],
+    ids=["ci", "cpu", "gpu", "upper-CI", "mixed-Gpu", "whitespace-cpu"],
+)
+def test_profile_from_env(monkeypatch, env, expected):
+    monkeypatch.setenv("CNNLIB_PROFILE", env)
+    assert runtime.profile() == expected
+    assert cnnlib.profile() == expected
+
+
+@pytest.mark.parametrize("unset", ["delete", "empty"])
+def test_default_profile_is_cpu_without_accelerator(monkeypatch, no_accelerator, unset):
+    if unset == "delete":
+        monkeypatch.delenv("CNNLIB_PROFILE")
+    else:
+        monkeypatch.setenv("CNNLIB_PROFILE", "")
+    assert runtime.profile() == "cpu"
+    assert runtime.device() == torch.device("cpu")
+
+
+def test_default_profile_is_gpu_with_cuda(monkeypatch, no_accelerator):
+    monkeypatch.delenv("CNNLIB_PROFILE")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert runtime.profile() == "gpu"
+    assert runtime.device() == torch.device("cuda")
+
+
+def test_default_profile_is_gpu_with_mps(monkeypatch, no_accelerator):
+    monkeypatch.delenv("CNNLIB_PROFILE")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert runtime.profile() == "gpu"
+    assert runtime.device() == torch.device("mps")
+
+
+def test_default_profile_on_this_machine(monkeypatch):
+    monkeypatch.delenv("CNNLIB_PROFILE")
+    has_gpu = torch.cuda.is_available() or torch.backends.mps.is_available()
+    assert runtime.profile() == ("gpu" if has_gpu else "cpu")
+
+
+@pytest.mark.parametrize("bad", ["tpu", "fast", "c i"])
+def test_unknown_profile_raises_korean(monkeypatch, bad):
+    monkeypatch.setenv("CNNLIB_PROFILE", bad)
+    with pytest.raises(ValueError, match=HANGUL) as info:
+        runtime.profile()
+    assert bad in str(info.value)
+    with pytest.raises(ValueError):
+        cnnlib.pick(ci=1, cpu=2, gpu=3)
+
+
+@pytest.mark.parametrize(("profile", "expected"), [("ci", 1), ("cpu", 3), ("gpu", 15)])
+def test_pick_follows_profile(monkeypatch, profile, expected):
+    monkeypatch.setenv("CNNLIB_PROFILE", profile)
+    assert cnnlib.pick(ci=1, cpu=3, gpu=15) == expected
+    assert runtime.pick(ci="a", cpu="b", gpu="c") == {"ci": "a", "cpu": "b", "gpu": "c"}[profile]
+
+
+def test_pick_requires_all_three_keywords():
+    with pytest.raises(TypeError):
+        cnnlib.pick(1, 3, 15)
+    with pytest.raises(TypeError):
+        cnnlib.pick(ci=1, cpu=3)
+
+
+# ---------------------------------------------------------------- seeds
+def test_seed_everything_makes_random_repeatable():
+    def draw():
+        return torch.randn(5), np.random.rand(3), random.random()
+
+    assert runtime.seed_everything(123) == 123
+    first = draw()
+    runtime.seed_everything(123)
+    second = draw()
+    runtime.seed_everything(124)
+    third = draw()
+    assert torch.equal(first[0], second[0])
+    assert np.array_equal(first[1], second[1]) and first[2] == second[2]
+    assert not torch.equal(first[0], third[0])
+
+
+def test_seed_everything_accepts_large_seed():
+    assert runtime.seed_everything(2**40) == 2**40
+
+
+@pytest.mark.parametrize("bad", [1.5, "0", None, True], ids=["float", "string", "none", "bool"])
+def test_seed_everything_rejects_non_int(bad):
+    with pytest.raises(TypeError, match=HANGUL):
+        runtime.seed_everything(bad)
+
+
+# ---------------------------------------------------------------- threads
+def test_default_threads_from_env(monkeypatch):
+    monkeypatch.setenv("CNNLIB_THREADS", "3")
+    assert runtime.default_threads() == 3
+
+
+def test_default_threads_ci_is_one(monkeypatch):
+    monkeypatch.delenv("CNNLIB_THREADS")
+    monkeypatch.setenv("CNNLIB_PROFILE", "ci")
+    assert runtime.default_threads() == 1
+
+
+def test_default_threads_cpu_uses_cores(monkeypatch):
+    monkeypatch.delenv("CNNLIB_THREADS")
+    monkeypatch.setenv("CNNLIB_PROFILE", "cpu")
+    assert runtime.default_threads() == max(1, min(os.cpu_count() or 1, 8))
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "two", "1.5"])
+def test_default_threads_bad_env_raises(monkeypatch, bad):
+    monkeypatch.setenv("CNNLIB_THREADS", bad)
+    with pytest.raises(ValueError, match=HANGUL) as info:
+        runtime.default_threads()
+    assert bad in str(info.value)
+
+
+def test_set_threads_sets_torch():
+    assert runtime.set_threads(2) == 2
+    assert torch.get_num_threads() == 2
+    assert runtime.set_threads() == 1  # CNNLIB_THREADS=1 from conftest
+    assert torch.get_num_threads() == 1
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"], ids=["zero", "negative", "float", "bool", "string"])
+def test_set_threads_rejects_bad_values(bad):
+    with pytest.raises(ValueError, match=HANGUL):
+        runtime.set_threads(bad)
+
+
+# ---------------------------------------------------------------- setup / report
+def test_setup_prints_profile_line(capsys, no_accelerator):
+    dev = cnnlib.setup(seed=7)
+    out = capsys.readouterr().out
+    assert isinstance(dev, torch.device) and dev.type == "cpu"
+    assert out.count("\n") == 1
+    assert out.startswith("실행 프로필: ci (")
+    assert runtime.PROFILE_DESCRIPTIONS["ci"] in out
+    assert "장치: cpu" in out and "CPU 스레드: 1" in out and "시드: 7" in out
+    assert torch.get_num_threads() == 1
+
+
+def test_setup_seeds_and_can_be_quiet(capsys):
+    cnnlib.setup(seed=5, quiet=True)
+    a = torch.randn(4)
+    cnnlib.setup(seed=5, quiet=True)
+    b = torch.randn(4)
+    assert torch.equal(a, b)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("profile", ["cpu", "gpu"])
+def test_setup_names_other_profiles(monkeypatch, capsys, profile):
+    monkeypatch.setenv("CNNLIB_PROFILE", profile)
+    cnnlib.setup()
+    assert f"실행 프로필: {profile} ({runtime.PROFILE_DESCRIPTIONS[profile]})" in capsys.readouterr().out
+
+
+REPORT_KEYS = ["파이썬", "운영체제", "PyTorch", "torchvision", "CUDA", "장치", "실행 프로필",
+               "CPU 코어 / PyTorch 스레드", "데이터 폴더"]
+
+
+def test_report_prints_and_returns_dict(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("CNNLIB_DATA", str(tmp_path))
+    info = cnnlib.report()
+    out = capsys.readouterr().out
+    assert list(info) == REPORT_KEYS
+    assert out.splitlines()[0] == "cnnlib 실행 환경"
+    for key, value in info.items():
+        assert key in out and str(value) in out
+    assert info["PyTorch"] == torch.__version__
+    assert info["데이터 폴더"] == str(tmp_path)
+    assert info["실행 프로필"].startswith("ci ")
+    if not torch.cuda.is_available():
+        assert info["CUDA"] == "없음" and info["장치"] in ("cpu", "mps")
+    assert list(tmp_path.iterdir()) == []  # report() only reads
+
+
+# ---------------------------------------------------------------- package entry point
+def _run_python(code: str, repo_root, **env) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "PYTHONPATH": str(repo_root), **env}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ,
+                          timeout=60, check=False)
+
+
+HEAVY = ("torch", "torchvision", "matplotlib")
+
+
+def test_import_cnnlib_is_cheap(repo_root):
+    code = (
+        "import json, sys, cnnlib\n"
+        "cnnlib.profile(); cnnlib.pick(ci=1, cpu=2, gpu=3)\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}"
+        " or m in ('cnnlib.functional', 'cnnlib.data', 'cnnlib.train', 'cnnlib.plot'))))"
+    )
+    result = _run_python(code, repo_root, CNNLIB_PROFILE="ci")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [], "import cnnlib pulled in heavy modules"
+
+
+@pytest.mark.parametrize("name", ["functional", "data", "train", "runtime", "book"])
+def test_submodules_by_attribute(name):
+    import importlib
+
+    assert getattr(cnnlib, name) is importlib.import_module(f"cnnlib.{name}")
+    assert name in dir(cnnlib)
+
+
+def test_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match=HANGUL):
+        _ = cnnlib.no_such_thing
+    assert not hasattr(cnnlib, "conv2d_typo")
+    with pytest.raises(ImportError):
+        from cnnlib import no_such_thing  # noqa: F401
+
+
+def test_public_api():
+    for name in cnnlib.__all__:
+        assert hasattr(cnnlib, name), name
+    assert {"functional", "data", "train", "plot", "check", "runtime"} <= set(dir(cnnlib))
+    assert isinstance(cnnlib.__version__, str)

@@ -1,0 +1,264 @@
+"""cnnlib.train (fit, evaluate, History) and cnnlib.plot on a synthetic task."""
+
+from __future__ import annotations
+
+import re
+import time
+import warnings
+
+import matplotlib
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from cnnlib import plot, train
+
+HANGUL = r"[가-힣]"
+N_CLASSES = 4
+
+
+def quadrant_dataset(n: int, seed: int) -> TensorDataset:
+    """8×8 noise images; the label says which quadrant is bright (4 classes, chance 25 %)."""
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, N_CLASSES, (n,), generator=g)
+    x = 0.3 * torch.randn(n, 1, 8, 8, generator=g)
+    for label, (r, c) in enumerate([(0, 0), (0, 4), (4, 0), (4, 4)]):
+        x[y == label, :, r : r + 4, c : c + 4] += 1.0
+    return TensorDataset(x, y)
+
+
+def tiny_cnn() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(16, N_CLASSES)
+    )
+
+
+@pytest.fixture
+def loaders():
+    g = torch.Generator().manual_seed(0)
+    train_loader = DataLoader(quadrant_dataset(512, seed=1), batch_size=32, shuffle=True, generator=g)
+    test_loader = DataLoader(quadrant_dataset(256, seed=2), batch_size=64)
+    return train_loader, test_loader
+
+
+def _fit(model, train_loader, test_loader=None, **kwargs):
+    kwargs = {"epochs": 3, "lr": 0.05, "device": "cpu", "progress": False, "live_plot": False, **kwargs}
+    return train.fit(model, train_loader, test_loader, **kwargs)
+
+
+# ---------------------------------------------------------------- fit
+def test_fit_learns_synthetic_task(loaders):
+    train_loader, test_loader = loaders
+    model = tiny_cnn()
+    before = train.evaluate(model, test_loader)["acc"]
+    start = time.perf_counter()
+    history = _fit(model, train_loader, test_loader)
+    elapsed = time.perf_counter() - start
+    assert before < 0.6  # an untrained network is near chance (25 %)
+    assert history.test_acc[-1] >= 0.9, history.summary()
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert elapsed < 10
+    for name in ("train_loss", "train_acc", "test_loss", "test_acc", "seconds"):
+        assert len(getattr(history, name)) == 3, name
+    assert all(0.0 <= a <= 1.0 for a in history.train_acc + history.test_acc)
+    assert all(s > 0 for s in history.seconds)
+    assert history.images == 3 * 512
+    assert history.images_per_second == pytest.approx(history.images / sum(history.seconds))
+    # the last test numbers are exactly what evaluate() measures
+    final = train.evaluate(model, test_loader)
+    assert final["acc"] == history.test_acc[-1]
+    assert final["loss"] == pytest.approx(history.test_loss[-1])
+
+
+def test_history_summary_is_korean(loaders):
+    history = _fit(tiny_cnn(), *loaders, epochs=1)
+    summary = history.summary()
+    assert summary == str(history)
+    assert re.search(HANGUL, summary)
+    assert summary.startswith("에폭 1 · 학습 손실 ")
+    assert "시험 정확도" in summary and "이미지/초" in summary
+    assert f"{history.test_acc[-1]:.2%}" in summary
+    without_test = _fit(tiny_cnn(), loaders[0], epochs=1)
+    assert without_test.test_acc == [] and "시험" not in without_test.summary()
+
+
+def test_empty_history():
+    history = train.History()
+    assert history.summary() == "아직 학습하지 않았습니다."
+    assert history.images_per_second == 0.0
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "object"])
+def test_fit_other_optimizers(loaders, optimizer):
+    model = tiny_cnn()
+    if optimizer == "object":
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    history = _fit(model, *loaders, optimizer=optimizer, lr=0.02)
+    assert history.test_acc[-1] >= 0.9, history.summary()
+
+
+def test_max_steps_limits_steps(loaders):
+    model = tiny_cnn()
+    calls = []
+    model.register_forward_pre_hook(lambda module, args: calls.append(args[0].shape[0]))
+    history = _fit(model, loaders[0], epochs=2, max_steps=3)
+    assert calls == [32] * 6
+    assert history.images == 2 * 3 * 32
+
+
+def test_max_steps_larger_than_loader(loaders):
+    history = _fit(tiny_cnn(), loaders[0], epochs=1, max_steps=1000)
+    assert history.images == 512
+
+
+def test_progress_bar(loaders, capfd):
+    _fit(tiny_cnn(), loaders[0], epochs=1, max_steps=2, progress=False)
+    quiet = capfd.readouterr()
+    assert quiet.out == "" and quiet.err == ""
+    _fit(tiny_cnn(), loaders[0], epochs=1, max_steps=2, progress=True)
+    assert "에폭 1/1" in capfd.readouterr().err
+
+
+def test_live_plot_off_makes_no_figures(loaders):
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    _fit(tiny_cnn(), *loaders, epochs=1, max_steps=2, live_plot=False)
+    assert plt.get_fignums() == []
+
+
+def test_live_plot_default_is_off_outside_notebook(loaders):
+    import matplotlib.pyplot as plt
+
+    assert not train._in_notebook()
+    _fit(tiny_cnn(), *loaders, epochs=1, max_steps=2, live_plot=None)
+    assert plt.get_fignums() == []
+
+
+BAD_FIT = [
+    ("epochs-zero", ValueError, {"epochs": 0}),
+    ("epochs-negative", ValueError, {"epochs": -1}),
+    ("epochs-float", ValueError, {"epochs": 1.5}),
+    ("epochs-bool", ValueError, {"epochs": True}),
+    ("optimizer-unknown", ValueError, {"optimizer": "foo"}),
+    ("optimizer-wrong-type", TypeError, {"optimizer": 42}),
+    ("max-steps-zero", ValueError, {"max_steps": 0}),
+    ("max-steps-float", ValueError, {"max_steps": 2.0}),
+]
+
+
+@pytest.mark.parametrize(("exc", "kwargs"), [c[1:] for c in BAD_FIT], ids=[c[0] for c in BAD_FIT])
+def test_fit_bad_args(loaders, exc, kwargs):
+    with pytest.raises(exc, match=HANGUL):
+        _fit(tiny_cnn(), loaders[0], **kwargs)
+
+
+def test_fit_rejects_non_module(loaders):
+    with pytest.raises(TypeError, match=HANGUL):
+        train.fit(lambda x: x, loaders[0], progress=False)
+
+
+def test_fit_empty_loader_raises(loaders):
+    empty = DataLoader(TensorDataset(torch.zeros(0, 1, 8, 8), torch.zeros(0, dtype=torch.long)))
+    with pytest.raises(ValueError, match=HANGUL):
+        _fit(tiny_cnn(), empty, epochs=1)
+
+
+# ---------------------------------------------------------------- evaluate
+def test_evaluate_matches_manual_computation(loaders):
+    model = tiny_cnn()
+    test_loader = loaders[1]
+    result = train.evaluate(model, test_loader)
+    assert set(result) == {"loss", "acc", "n"}
+    x, y = test_loader.dataset.tensors
+    with torch.no_grad():
+        out = model(x)
+    assert result["n"] == 256
+    assert result["acc"] == pytest.approx((out.argmax(1) == y).float().mean().item())
+    assert result["loss"] == pytest.approx(nn.functional.cross_entropy(out, y).item(), rel=1e-5)
+    assert not model.training  # evaluate leaves the model in eval mode
+
+
+def test_evaluate_max_steps_and_custom_loss(loaders):
+    result = train.evaluate(tiny_cnn(), loaders[1], max_steps=2, loss_fn=nn.CrossEntropyLoss())
+    assert result["n"] == 2 * 64
+
+
+def test_evaluate_bad_args(loaders):
+    with pytest.raises(TypeError, match=HANGUL):
+        train.evaluate("model", loaders[1])
+    empty = DataLoader(TensorDataset(torch.zeros(0, 1, 8, 8), torch.zeros(0, dtype=torch.long)))
+    with pytest.raises(ValueError, match=HANGUL):
+        train.evaluate(tiny_cnn(), empty)
+
+
+def test_count_parameters():
+    model = tiny_cnn()
+    assert train.count_parameters(model) == (4 * 9 + 4) + (16 * 4 + 4)
+    model[0].weight.requires_grad_(False)
+    assert train.count_parameters(model, trainable_only=True) == 4 + (16 * 4 + 4)
+    assert train.count_parameters(model) == 108
+    with pytest.raises(TypeError, match=HANGUL):
+        train.count_parameters([1, 2, 3])
+
+
+# ---------------------------------------------------------------- plot
+def _draw_without_glyph_warnings(make_figure, capfd):
+    """Draws the figure(s) and fails if matplotlib could not render Hangul."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure = make_figure()
+        fig = figure if isinstance(figure, matplotlib.figure.Figure) else figure.figure
+        fig.canvas.draw()
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:2]
+    assert "Glyph" not in capfd.readouterr().err
+    return figure
+
+
+def test_plot_history(loaders, capfd):
+    history = _fit(tiny_cnn(), *loaders, epochs=2, max_steps=2)
+    fig = _draw_without_glyph_warnings(lambda: plot.plot_history(history), capfd)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    loss_ax, acc_ax = fig.axes
+    assert loss_ax.get_ylabel() == "손실" and acc_ax.get_ylabel() == "정확도"
+    assert [line.get_label() for line in acc_ax.get_lines()] == ["학습 정확도", "시험 정확도"]
+    assert list(acc_ax.get_lines()[1].get_ydata()) == history.test_acc
+
+
+def test_show_images(capfd):
+    images = [torch.rand(1, 8, 8), torch.rand(3, 8, 8), torch.rand(8, 8)]
+    fig = _draw_without_glyph_warnings(
+        lambda: plot.show_images(images, titles=["흑백", "컬러", "두 축"], ncols=2, suptitle="한글 제목"), capfd
+    )
+    assert len(fig.axes) == 4  # 2 × 2 grid, the last one empty
+    assert fig.axes[0].get_title() == "흑백"
+
+
+def test_show_matrix(capfd):
+    ax = _draw_without_glyph_warnings(
+        lambda: plot.show_matrix(torch.arange(9.0).reshape(3, 3) - 4, title="소벨 커널", highlight=(0, 0, 2, 2)),
+        capfd,
+    )
+    assert ax.get_title() == "소벨 커널"
+    assert len(ax.texts) == 9 and ax.texts[0].get_text() == "-4"
+
+
+def test_show_feature_maps(capfd):
+    fig = _draw_without_glyph_warnings(
+        lambda: plot.show_feature_maps(torch.rand(1, 5, 6, 6), ncols=5, suptitle="특징 맵"), capfd
+    )
+    assert [ax.get_title() for ax in fig.axes] == [f"채널 {c}" for c in range(5)]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: plot.show_images([]),
+    lambda: plot.show_images([torch.rand(8, 8)], titles=["a", "b"]),
+    lambda: plot.show_matrix(torch.rand(2, 3, 3, 3)),
+    lambda: plot.show_feature_maps(torch.rand(2, 3, 4, 4)),
+], ids=["no-images", "title-count", "matrix-4d", "feature-maps-batch-2"])
+def test_plot_bad_args(call):
+    with pytest.raises(ValueError, match=HANGUL):
+        call()
