@@ -10,7 +10,7 @@ import koreanize_matplotlib  # noqa: F401  (불러오기만 해도 한글 글꼴
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["show_images", "show_matrix", "show_feature_maps", "plot_history"]
+__all__ = ["show_images", "show_matrix", "show_feature_maps", "plot_history", "figure_png", "interactive_figure"]
 
 
 def _to_numpy(img):
@@ -129,3 +129,45 @@ def plot_history(history, ax=None):
         a.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     return fig
+
+
+def figure_png(fig, dpi: int = 100) -> bytes:
+    """matplotlib 그림을 PNG 바이트로 바꾸고 그림은 닫습니다."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def interactive_figure(draw, **controls):
+    """컨트롤을 바꿀 때마다 ``draw(**값)``이 돌려준 그림을 다시 보여 주는 위젯.
+
+    ``controls``는 ``name=ipywidgets.Dropdown(...)``처럼 ``draw``의 인자 이름과
+    위젯입니다. 그림은 ``ipywidgets.Image``에 PNG로 담기므로 웹사이트에서도 첫
+    상태가 보이고, 커널이 있는 곳(Colab, JupyterLab)에서는 컨트롤을 바꾸면 다시
+    그립니다. ``interact``가 쓰는 Output 위젯은 노트북을 자동 실행할 때 가끔 멈추는
+    문제가 있어(jupyter/nbconvert#2029) 쓰지 않습니다.
+    """
+    import ipywidgets as widgets
+
+    if not callable(draw):
+        raise TypeError(f"draw는 그림(Figure)을 돌려주는 함수여야 합니다. 받은 타입: {type(draw).__name__}")
+    if not controls:
+        raise ValueError("컨트롤이 하나 이상 필요합니다. 예: name=ipywidgets.Dropdown(options=[...])")
+    for key, control in controls.items():
+        if not isinstance(control, widgets.ValueWidget):
+            raise TypeError(f"{key}에는 값을 가진 ipywidgets 위젯이 필요합니다. 받은 타입: {type(control).__name__}")
+    image = widgets.Image(format="png")
+
+    def redraw(_change=None):
+        fig = draw(**{key: control.value for key, control in controls.items()})
+        if not isinstance(fig, plt.Figure):
+            raise TypeError(f"draw가 matplotlib Figure를 돌려주지 않았습니다: {type(fig).__name__}")
+        image.value = figure_png(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox(list(controls.values())), image])
