@@ -133,10 +133,8 @@ def setup(seed: int = 0, quiet: bool = False):
     dev = device()
     if not quiet:
         name = profile()
-        print(
-            f"실행 프로필: {name} ({PROFILE_DESCRIPTIONS[name]}) · 장치: {dev} · "
-            f"CPU 스레드: {threads} · 시드: {seed}"
-        )
+        print(f"실행 프로필: {name} ({PROFILE_DESCRIPTIONS[name]})")
+        print(f"장치: {dev} · CPU 스레드: {threads} · 시드: {seed}")
     return dev
 
 

@@ -486,3 +486,16 @@ def test_glossary_parser_on_sample(monkeypatch, tmp_path):
         assert glossary_entries() == (("합성곱", "convolution"), ("패딩",))
     finally:
         glossary_entries.cache_clear()
+
+
+def test_math_and_widget_js_are_served_by_the_site():
+    """수식(MathJax)과 위젯 JS는 CDN이 아니라 book/vendor/site 에서 나옵니다 (인터넷 없이 동작)."""
+    config = CONFIG["sphinx"]["config"]
+    site = ROOT / "book" / "vendor" / "site"
+    paths = [config["mathjax_path"], *config["nb_ipywidgets_js"]]
+    for path in paths:
+        assert not path.startswith(("http://", "https://", "//")), path
+        # 경로는 _static/ 기준이므로 "../" 를 떼면 사이트 맨 위 기준이 됩니다.
+        assert path.startswith("../vendor/"), path
+        assert (site / path.removeprefix("../")).is_file(), f"{path}가 book/vendor/site 에 없습니다"
+    assert "https://" not in (ROOT / "_config.yml").read_text(encoding="utf-8").split("repository:")[0]

@@ -161,7 +161,7 @@ def test_setup_prints_profile_line(capsys, no_accelerator):
     dev = cnnlib.setup(seed=7)
     out = capsys.readouterr().out
     assert isinstance(dev, torch.device) and dev.type == "cpu"
-    assert out.count("\n") == 1
+    assert out.count("\n") == 2  # 프로필 한 줄, 장치·스레드·시드 한 줄
     assert out.startswith("실행 프로필: ci (")
     assert runtime.PROFILE_DESCRIPTIONS["ci"] in out
     assert "장치: cpu" in out and "CPU 스레드: 1" in out and "시드: 7" in out

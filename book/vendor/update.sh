@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 위젯 자바스크립트를 이 저장소에 두고(vendoring) 웹사이트가 스스로 제공하게 합니다.
+# 위젯 자바스크립트와 수식(MathJax)을 이 저장소에 두고(vendoring) 웹사이트가 스스로 제공하게 합니다.
 # 정적 웹사이트는 인터넷(CDN) 없이 이 파일들로 위젯을 그립니다 (DESIGN §7, §8).
 #
 # 사용법 (관리자용; 책을 빌드할 때는 필요 없습니다. 파일은 저장소에 커밋되어 있습니다):
@@ -10,7 +10,8 @@
 # 버전을 올릴 때: 아래 FILES의 버전을 고치고, site/vendor/widgets-offline.js 안의
 # anywidget 경로도 고친 뒤 --write 로 실행하고, 예전 폴더는 지웁니다 (git rm).
 # ipywidgets 8.1.x ↔ @jupyter-widgets/html-manager 1.0.x, anywidget 은 파이썬 패키지와 같은 버전.
-# 라이선스: requirejs (MIT), @jupyter-widgets/html-manager (BSD-3-Clause), anywidget (MIT);
+# 라이선스: requirejs (MIT), @jupyter-widgets/html-manager (BSD-3-Clause), anywidget (MIT),
+# mathjax (Apache-2.0);
 # 각 파일 머리의 라이선스 주석을 지우지 마세요.
 #
 # Maintainer script: re-fetch the vendored widget JavaScript (pinned versions) from the
@@ -28,6 +29,31 @@ FILES=(
   "@jupyter-widgets/html-manager@1.0.15|package/dist/d878b0a6a1144760244f.woff2|site/vendor/@jupyter-widgets/html-manager@1.0.15/dist/d878b0a6a1144760244f.woff2"
   "@jupyter-widgets/html-manager@1.0.15|package/dist/7a3337626410ca2f4071.woff2|site/vendor/@jupyter-widgets/html-manager@1.0.15/dist/7a3337626410ca2f4071.woff2"
   "anywidget@0.11.0|package/dist/index.js|site/vendor/anywidget@0.11.0/dist/index.js"
+  # 수식: MathJax 3 (Apache-2.0). 합친 파일 하나와, 그 파일이 자기 위치 기준으로 찾는 CHTML 글꼴.
+  "mathjax@3.2.2|package/es5/tex-mml-chtml.js|site/vendor/mathjax@3.2.2/tex-mml-chtml.js"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_AMS-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_AMS-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Calligraphic-Bold.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Calligraphic-Bold.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Calligraphic-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Calligraphic-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Fraktur-Bold.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Fraktur-Bold.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Fraktur-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Fraktur-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Main-Bold.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Main-Bold.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Main-Italic.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Main-Italic.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Math-BoldItalic.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Math-BoldItalic.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Math-Italic.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Math-Italic.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Math-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Math-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_SansSerif-Bold.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_SansSerif-Bold.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_SansSerif-Italic.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_SansSerif-Italic.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_SansSerif-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_SansSerif-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Script-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Script-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Size1-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Size1-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Size2-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Size2-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Size3-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Size3-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Size4-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Size4-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Typewriter-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Typewriter-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Vector-Bold.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Vector-Bold.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Vector-Regular.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Vector-Regular.woff"
+  "mathjax@3.2.2|package/es5/output/chtml/fonts/woff-v2/MathJax_Zero.woff|site/vendor/mathjax@3.2.2/output/chtml/fonts/woff-v2/MathJax_Zero.woff"
 )
 
 mode="${1:-fetch}"
