@@ -7,10 +7,18 @@
 [연습문제 3.1] 정답입니다! ✅
 """
 
-from ._core import Verdict
-from .ch02 import *  # noqa: F403
-from .ch02 import __all__ as _ch02
-from .ch03 import *  # noqa: F403
-from .ch03 import __all__ as _ch03
+from importlib import import_module
 
-__all__ = ["Verdict", *_ch02, *_ch03]
+from ._core import Verdict
+
+# 장마다 모듈 하나(chNN.py)가 ex{장}_{번호} 함수들을 __all__에 적어 둡니다.
+_CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06")
+
+__all__ = ["Verdict"]
+for _name in _CHAPTERS:
+    _module = import_module(f".{_name}", __name__)
+    globals()[_name] = _module
+    for _fn in _module.__all__:
+        globals()[_fn] = getattr(_module, _fn)
+    __all__ += list(_module.__all__)
+del _name, _module

@@ -4,6 +4,8 @@
 JupyterLab·Colab 은 물론, 커널이 없는 책 웹사이트에서도 슬라이더가 움직입니다.
 
 * :class:`ConvArithmetic` — 입력·커널·패딩·스트라이드·팽창과 출력 크기 (3장)
+* :class:`Pooling` — 창·스트라이드·최대/평균 풀링을 고칠 수 있는 작은 격자에서 (4장)
+* :class:`ReceptiveField` — 층을 쌓을 때 수용 영역이 자라는 모습 (5장)
 
 ``import cnnlib.explore`` 는 가볍습니다: anywidget 은 탐색기를 처음 쓸 때 불러옵니다.
 """
@@ -15,11 +17,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .conv_arithmetic import ConvArithmetic
+    from .pooling import Pooling
+    from .receptive_field import ReceptiveField
 
-__all__ = ["ConvArithmetic"]
+__all__ = ["ConvArithmetic", "Pooling", "ReceptiveField"]
 
 # 이름 → 그 이름이 있는 하위 모듈
-_LAZY = {"ConvArithmetic": "conv_arithmetic"}
+_LAZY = {"ConvArithmetic": "conv_arithmetic", "Pooling": "pooling", "ReceptiveField": "receptive_field"}
 
 
 def __getattr__(name: str):
