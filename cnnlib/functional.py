@@ -16,6 +16,8 @@ PyTorch의 ``torch.nn.functional.conv2d``가 하는 일을 두 가지 방법으�
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
 
@@ -29,6 +31,8 @@ __all__ = [
     "correlate2d",
     "convolve2d",
     "pool2d",
+    "receptive_field",
+    "RFStep",
 ]
 
 
@@ -285,3 +289,126 @@ def pool2d(x, kernel_size, stride=None, padding=0, mode="max"):
     fill = float("-inf") if mode == "max" else 0.0
     windows = _windows(pad2d(x, padding, value=fill), kernel, stride, (1, 1), out_hw)
     return windows.amax(dim=2) if mode == "max" else windows.mean(dim=2)
+
+
+# ---------------------------------------------------------------- 수용 영역
+@dataclass(frozen=True)
+class RFStep:
+    """:func:`receptive_field`가 층마다 돌려주는 값 (한 방향 기준).
+
+    ``size``는 수용 영역의 폭 r, ``jump``는 이 층 출력의 이웃한 두 칸이 입력에서
+    떨어진 거리 j(지금까지 스트라이드의 곱), ``start``는 출력의 첫 칸(0번)이 보는
+    입력 구간의 첫 좌표입니다. 패딩이 있으면 ``start``가 음수가 되어 덧댄 칸을
+    가리킬 수 있습니다.
+    """
+
+    layer: str
+    kernel: int
+    stride: int
+    dilation: int
+    padding: int
+    size: int
+    jump: int
+    start: int
+
+
+def _square(value, name: str, layer: str, minimum: int) -> int:
+    """모듈의 ``kernel_size`` 같은 값에서 정수 하나를 꺼냅니다 (가로·세로가 같아야 함)."""
+    if isinstance(value, (tuple, list)):
+        if len(set(value)) != 1:
+            raise ValueError(
+                f"{layer}의 {name} {tuple(value)}가 가로·세로로 다릅니다. 정사각형 층만 읽을 수 있으니 "
+                "한 방향의 값을 (kernel, stride, dilation, padding) 튜플로 주세요. (non-square layer)"
+            )
+        value = value[0]
+    return _check_int(value, f"{layer}의 {name}", minimum)
+
+
+def _rf_layers(layers) -> list[tuple[str, int, int, int, int]]:
+    """``layers``를 (이름, 커널, 스트라이드, 팽창, 패딩) 목록으로 바꿉니다."""
+    from torch import nn
+
+    kinds = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
+    if isinstance(layers, nn.Module):
+        items = [(name or type(m).__name__, m) for name, m in layers.named_modules() if isinstance(m, kinds)]
+        if not items:
+            raise ValueError(
+                f"{type(layers).__name__}에 Conv2d·MaxPool2d·AvgPool2d 층이 없습니다. "
+                "(no Conv2d/MaxPool2d/AvgPool2d layers found)"
+            )
+    elif isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise TypeError(
+            "layers는 (kernel, stride[, dilation[, padding]]) 튜플의 목록이나 nn.Module이어야 합니다. "
+            f"받은 타입: {type(layers).__name__} (layers must be a sequence of tuples or an nn.Module)"
+        )
+    else:
+        items = [(f"{i}번 층", item) for i, item in enumerate(layers)]
+        if not items:
+            raise ValueError("layers가 비어 있습니다. 층을 하나 이상 주세요. (layers is empty)")
+    result = []
+    for name, item in items:
+        if isinstance(item, kinds):
+            desc = f"{name} ({type(item).__name__})"
+            k = _square(item.kernel_size, "커널 크기", desc, 1)
+            s = _square(item.stride, "스트라이드", desc, 1)
+            d = _square(getattr(item, "dilation", 1), "팽창", desc, 1)  # AvgPool2d에는 팽창이 없습니다
+            p = item.padding
+            if p in ("same", "valid"):
+                raise ValueError(f"{desc}의 padding={p!r}는 지원하지 않습니다. 정수 패딩을 쓰세요.")
+            p = _square(p, "패딩", desc, 0)
+        elif isinstance(item, (tuple, list)):
+            if not 2 <= len(item) <= 4:
+                raise ValueError(
+                    f"{name}은(는) (kernel, stride), (kernel, stride, dilation) 또는 "
+                    f"(kernel, stride, dilation, padding)이어야 합니다. 받은 값: {item!r}"
+                )
+            where = f"{name} {tuple(item)}"
+            k = _check_int(item[0], f"{where}의 커널 크기", 1)
+            s = _check_int(item[1], f"{where}의 스트라이드", 1)
+            d = _check_int(item[2], f"{where}의 팽창", 1) if len(item) > 2 else 1
+            p = _check_int(item[3], f"{where}의 패딩", 0) if len(item) > 3 else 0
+            desc = f"k={k}, s={s}" + (f", d={d}" if d > 1 else "") + (f", p={p}" if p else "")
+        else:
+            raise TypeError(
+                f"{name}은(는) 튜플이나 Conv2d·MaxPool2d·AvgPool2d 모듈이어야 합니다. "
+                f"받은 타입: {type(item).__name__}"
+            )
+        result.append((desc, k, s, d, p))
+    return result
+
+
+def receptive_field(layers, per_layer: bool = False):
+    """층을 차례로 쌓았을 때 마지막 출력 한 칸의 수용 영역 폭.
+
+    ``layers``는 ``(kernel, stride)``, ``(kernel, stride, dilation)``,
+    ``(kernel, stride, dilation, padding)`` 튜플의 목록이거나, ``nn.Module``
+    (``nn.Sequential`` 등)입니다. 모듈이면 그 안의 ``Conv2d``, ``MaxPool2d``,
+    ``AvgPool2d``를 등록된 순서대로 읽고, 나머지 층(ReLU, 배치 정규화, 드롭아웃,
+    ``AdaptiveAvgPool2d``, ``Linear`` …)은 무시합니다. 층들을 한 줄로 이어진 경로로
+    보므로, 가지가 갈라지는 모델(ResNet의 지름길 등)에는 맞지 않습니다.
+
+    입력에서 출발해(r₀ = 1, j₀ = 1) 층마다
+
+    * r_l = r_{l−1} + (k_l − 1)·d_l·j_{l−1}   (수용 영역의 폭)
+    * j_l = j_{l−1}·s_l                       (출력 한 칸이 입력에서 건너뛰는 거리)
+
+    로 갱신합니다. 가로와 세로가 같은(정사각형) 층만 다룹니다.
+
+    ``per_layer=False``(기본)이면 마지막 층의 수용 영역 폭(정수)을, ``True``이면
+    층마다 :class:`RFStep`의 목록을 돌려줍니다.
+
+    >>> receptive_field([(3, 1), (3, 1)])
+    5
+    >>> receptive_field([(3, 1), (2, 2), (3, 1)])
+    8
+    """
+    if not isinstance(per_layer, bool):
+        raise TypeError(f"per_layer는 True나 False여야 합니다. 받은 값: {per_layer!r}")
+    size, jump, start = 1, 1, 0
+    steps = []
+    for desc, k, s, d, p in _rf_layers(layers):
+        size += (k - 1) * d * jump
+        start -= p * jump
+        jump *= s
+        steps.append(RFStep(desc, k, s, d, p, size, jump, start))
+    return steps if per_layer else size
