@@ -414,8 +414,9 @@ def test_config_launch_buttons_and_repository():
 def test_config_extensions():
     extensions = CONFIG["sphinx"]["extra_extensions"]
     assert "sphinx_exercise" in extensions
-    # Jupyter Book가 이미 켜는 확장을 다시 넣으면 페이지마다 인라인 스크립트가 두 번 들어가
-    # 브라우저 콘솔에 SyntaxError가 납니다.
+    # Jupyter Book이 이미 켜는 확장은 다시 넣지 않습니다 (설정이 두 군데 생깁니다).
+    # 인라인 스크립트가 두 번 들어가는 것은 Sphinx 7.4의 문제로, book/_ext/dedupe_js.py가 막습니다.
+    assert CONFIG["sphinx"]["local_extensions"] == {"dedupe_js": "book/_ext"}
     assert not {"sphinx_togglebutton", "sphinx_design"} & set(extensions)
     assert "colon_fence" in CONFIG["parse"]["myst_enable_extensions"]
 

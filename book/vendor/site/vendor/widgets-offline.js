@@ -32,3 +32,20 @@
     },
   });
 })();
+
+// ipywidgets 8의 html-manager는 위젯 글자를 MathJax 2의 MathJax.Hub.Queue로 조판합니다. 이 책은
+// MathJax 3을 쓰므로 그 자리에 MathJax 3의 typesetPromise를 부르는 작은 대역을 둡니다.
+// (없으면 설명 글자가 있는 위젯마다 콘솔에 TypeError: reading 'Queue' 가 납니다.)
+document.addEventListener("DOMContentLoaded", function () {
+  var mj = window.MathJax;
+  if (!mj || mj.Hub) return;
+  mj.Hub = {
+    Queue: function (job) {
+      var el = job && job[2];
+      var ready = (mj.startup && mj.startup.promise) || Promise.resolve();
+      ready.then(function () {
+        return mj.typesetPromise ? mj.typesetPromise(el ? [el] : undefined) : null;
+      }).catch(function () {});
+    },
+  };
+});

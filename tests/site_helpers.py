@@ -1,0 +1,458 @@
+"""Helpers for the website tests (tests/test_site.py): build, serve, crawl, drive Chromium.
+
+Nothing here runs at import time except reading ``_config.yml`` and ``_toc.yml``; the
+browser (selenium) is imported only by :func:`start_chromium`.
+
+* :func:`build_site` — builds the ``ci`` site with ``CNNLIB_PROFILE=ci bash .ci/book`` (or
+  uses ``CNN_BOOK_SITE`` when set) and returns its folder.
+* :func:`serve` — serves a folder on ``127.0.0.1`` (random free port) from a thread.
+* :func:`crawl` — every page's local links/resources and ids, read from the built HTML.
+* :func:`start_chromium` — headless Debian Chromium with performance and console logs.
+* :func:`visit` — loads one page, waits for MathJax and the widgets, and collects what
+  the page did (requests, console messages, fonts, math, widgets).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import http.server
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+#: Where ``CNNLIB_PROFILE=ci bash .ci/book`` puts the site (see .ci/book).
+CI_SITE = ROOT / "_build" / "ci" / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+REPORT = ROOT / "_build" / "site-report.txt"
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMEDRIVER_CANDIDATES = ("/usr/bin/chromedriver",)
+CHROMIUM_FLAGS = (
+    # DESIGN §8: flags that work as root in a container.
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,1000",
+    "--lang=ko-KR",
+)
+
+#: Console messages (level SEVERE) that are not the site's own doing. Empty on purpose:
+#: add a (regex, reason) pair only with a reason a reviewer would accept.
+ALLOWED_CONSOLE_ERRORS: tuple[tuple[str, str], ...] = ()
+
+HANGUL_PROBE = "한글글꼴확인"
+
+
+# ---------------------------------------------------------------- pages of the book
+def toc_files(node=TOC) -> list[str]:
+    """Every ``file:`` (and the ``root:``) of _toc.yml, in order, without suffix."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("root", "file") and isinstance(value, str):
+                found.append(re.sub(r"\.(md|ipynb)$", "", value))
+            else:
+                found += toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += toc_files(item)
+    return found
+
+
+def expected_pages() -> list[str]:
+    """Site-relative HTML pages the build must produce: the TOC's pages and Sphinx's own."""
+    return ["index.html"] + [f"{f}.html" for f in toc_files()] + ["genindex.html", "search.html"]
+
+
+def chapter_pages() -> list[str]:
+    """HTML pages made from chapter notebooks (``chapters/*.ipynb`` listed in the TOC)."""
+    return [f"{f}.html" for f in toc_files() if f.startswith("chapters/") and (ROOT / f"{f}.ipynb").is_file()]
+
+
+def colab_url(page: str) -> str:
+    """The Colab launch URL Jupyter Book should make for ``chapters/xx.html``."""
+    repo = CONFIG["repository"]
+    org_repo = urlsplit(repo["url"]).path.strip("/")
+    book_path = (repo.get("path_to_book") or "").strip("/")
+    notebook = posixpath.join(book_path, page.removesuffix(".html") + ".ipynb")
+    base = CONFIG["launch_buttons"]["colab_url"].rstrip("/")
+    return f"{base}/github/{org_repo}/blob/{repo.get('branch', 'main')}/{notebook}"
+
+
+# ---------------------------------------------------------------- build and serve
+def build_site(log: Path) -> Path:
+    """Builds the ``ci`` site and returns its folder.
+
+    ``CNN_BOOK_SITE=<folder>`` skips the build and tests that folder instead (a site built
+    earlier, or a copy with a deliberate fault). Otherwise ``CNNLIB_PROFILE=ci bash .ci/book``
+    runs every time: Sphinx rebuilds only changed pages and jupyter-cache re-executes only
+    changed notebooks, so an up-to-date site costs seconds, and a stale one cannot slip by.
+    """
+    given = os.environ.get("CNN_BOOK_SITE")
+    if given:
+        site = Path(given).resolve()
+        if not (site / "index.html").is_file():
+            raise RuntimeError(f"CNN_BOOK_SITE={given} 에 index.html이 없습니다 (no built site there)")
+        return site
+    env = dict(os.environ, CNNLIB_PROFILE="ci")
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.run(["bash", ".ci/book"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
+        raise RuntimeError(f"ci 웹사이트 빌드가 실패했습니다 (CNNLIB_PROFILE=ci bash .ci/book):\n{tail}")
+    return CI_SITE
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no access log on stderr
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serves ``folder`` at ``http://127.0.0.1:<free port>/`` from a daemon thread."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# ---------------------------------------------------------------- static crawl of the HTML
+#: (tag, attribute) pairs whose value is a URL; the second set loads a resource.
+LINK_ATTRS = {("a", "href"), ("area", "href"), ("link", "href")}
+RESOURCE_ATTRS = {
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("embed", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("object", "data"),
+    ("input", "src"),
+}
+NON_RESOURCE_LINK_RELS = {"next", "prev", "index", "search", "canonical", "alternate", "author", "help", "license"}
+EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+@dataclass
+class Ref:
+    page: str  # site-relative page that contains the reference
+    tag: str
+    attr: str
+    url: str
+    resource: bool  # loaded by the browser (script, stylesheet, image ...) rather than followed
+
+
+@dataclass
+class PageInfo:
+    refs: list[Ref] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+
+class _PageParser(HTMLParser):
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.info = PageInfo()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id",):
+            if attrs.get(key):
+                self.info.ids.add(attrs[key])
+        if tag == "a" and attrs.get("name"):
+            self.info.ids.add(attrs["name"])
+        if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
+            m = re.search(r"url=(.+)$", attrs.get("content") or "", re.I)
+            if m:
+                self.info.refs.append(Ref(self.page, tag, "content", m.group(1).strip(" '\""), False))
+        for attr, value in attrs.items():
+            if value is None:
+                continue
+            if (tag, attr) in RESOURCE_ATTRS:
+                urls = [part.strip().split()[0] for part in value.split(",") if part.strip()] if "srcset" in attr else [value]
+                self.info.refs += [Ref(self.page, tag, attr, u, True) for u in urls]
+            elif (tag, attr) in LINK_ATTRS:
+                rels = set((attrs.get("rel") or "").lower().split())
+                resource = tag == "link" and not rels <= NON_RESOURCE_LINK_RELS
+                self.info.refs.append(Ref(self.page, tag, attr, value, resource))
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every HTML page of the built site (site-relative, POSIX), not counting _static/_sources."""
+    skip = {"_static", "_sources", "_images", "vendor"}
+    return sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if not skip & set(p.relative_to(site).parts[:-1])
+    )
+
+
+def crawl_one(site: Path, page: str) -> PageInfo:
+    parser = _PageParser(page)
+    parser.feed((site / page).read_text(encoding="utf-8", errors="replace"))
+    return parser.info
+
+
+def crawl(site: Path) -> dict[str, PageInfo]:
+    return {page: crawl_one(site, page) for page in html_pages(site)}
+
+
+def resolve_local(site: Path, page: str, url: str) -> tuple[str | None, str, str | None]:
+    """(site-relative target path or None, fragment, problem) of a local URL on ``page``."""
+    parts = urlsplit(url)
+    path, fragment = unquote(parts.path), unquote(parts.fragment)
+    if url.startswith("/"):
+        return None, fragment, "사이트 루트 기준 주소는 하위 경로에 올리면 깨집니다 (root-absolute URL)"
+    if not path:
+        return page, fragment, None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if target.startswith("../") or target == "..":
+        return None, fragment, "사이트 밖을 가리킵니다 (points outside the site)"
+    full = site / target
+    if full.is_dir():
+        target = posixpath.join(target, "index.html")
+        full = site / target
+    if not full.is_file():
+        return None, fragment, "파일이 없습니다 (missing file)"
+    return target, fragment, None
+
+
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+
+
+def css_urls(text: str) -> list[str]:
+    return [m.group(2) or m.group(4) for m in CSS_URL.finditer(text)]
+
+
+# ---------------------------------------------------------------- fonts
+@functools.cache
+def korean_font_families() -> frozenset[str]:
+    """Font family names (every localized name) that fontconfig says cover Korean."""
+    fc = shutil.which("fc-list")
+    if fc is None:
+        return frozenset()
+    out = subprocess.run([fc, ":lang=ko", "family"], capture_output=True, text=True, check=False).stdout
+    return frozenset(name.strip() for line in out.splitlines() for name in line.split(",") if name.strip())
+
+
+# ---------------------------------------------------------------- Chromium
+def _executable(env: str, candidates: tuple[str, ...], name: str) -> str | None:
+    if os.environ.get(env):  # an explicit choice is used as it is (or reported missing)
+        path = os.environ[env]
+        return path if os.access(path, os.X_OK) else None
+    return next((p for p in candidates if os.access(p, os.X_OK)), None) or shutil.which(name)
+
+
+def find_chromium() -> tuple[str | None, str | None]:
+    """(chromium, chromedriver) paths; ``CNN_BOOK_CHROMIUM`` / ``CNN_BOOK_CHROMEDRIVER`` override."""
+    return (
+        _executable("CNN_BOOK_CHROMIUM", CHROMIUM_CANDIDATES, "chromium"),
+        _executable("CNN_BOOK_CHROMEDRIVER", CHROMEDRIVER_CANDIDATES, "chromedriver"),
+    )
+
+
+def start_chromium(binary: str, driver_path: str, profile_dir: str):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = binary
+    for flag in CHROMIUM_FLAGS:
+        opts.add_argument(flag)
+    opts.add_argument(f"--user-data-dir={profile_dir}")
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(driver_path), options=opts)
+    drv.set_page_load_timeout(60)
+    drv.set_script_timeout(60)
+    # Every page must list everything it loads, so the browser cache is off.
+    drv.execute_cdp_cmd("Network.enable", {})
+    drv.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    return drv
+
+
+#: Waits until the page is loaded, MathJax has typeset, and every widget view has rendered.
+READY_JS = r"""
+const done = arguments[arguments.length - 1];
+const deadline = Date.now() + arguments[0] * 1000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  while (document.readyState !== "complete") await sleep(50);
+  const problems = [];
+  if (document.querySelector(".math")) {
+    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise) && Date.now() < deadline) await sleep(50);
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+    else problems.push("MathJax가 시작되지 않았습니다");
+  }
+  const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')];
+  const rendered = (tag) => {
+    const area = tag.previousElementSibling;
+    if (!area || !area.classList.contains("widget-subarea") || !area.firstElementChild) return false;
+    return [...area.querySelectorAll("img")].every((img) => img.complete);
+  };
+  while (!views.every(rendered) && Date.now() < deadline) await sleep(100);
+  if (!views.every(rendered)) problems.push(`위젯 ${views.filter((v) => !rendered(v)).length}/${views.length}개가 그려지지 않았습니다`);
+  await sleep(300);  // late requests (fonts, lazily required modules)
+  return problems;
+})().then(done, (e) => done(["준비 중 오류: " + e]));
+"""
+
+#: What the page shows: math, visible text outside code, widgets and their models.
+INSPECT_JS = r"""
+const article = document.querySelector("article") || document.body;
+const clone = article.cloneNode(true);
+clone.querySelectorAll("pre, code, script, style, mjx-container, .MathJax, textarea").forEach((n) => n.remove());
+const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map((tag, i) => {
+  const area = tag.previousElementSibling;
+  const ok = area && area.classList.contains("widget-subarea");
+  if (ok) area.setAttribute("data-test-view", String(i));
+  const imgs = ok ? [...area.querySelectorAll("img")] : [];
+  return {
+    index: i,
+    model_id: JSON.parse(tag.textContent).model_id,
+    rendered: !!(ok && area.firstElementChild),
+    text: ok ? area.innerText.slice(0, 200) : "",
+    images: imgs.map((img) => ({w: img.naturalWidth, h: img.naturalHeight, shown: img.offsetWidth > 0 && img.offsetHeight > 0})),
+    colab_note_before: [...document.querySelectorAll(".admonition")].some(
+      (a) => /Colab/.test(a.textContent) && ok && (a.compareDocumentPosition(area) & Node.DOCUMENT_POSITION_FOLLOWING)),
+  };
+});
+const states = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]')].map(
+  (tag) => JSON.parse(tag.textContent).state);
+return {
+  title: document.title,
+  math_sources: document.querySelectorAll("span.math, div.math").length,
+  mjx: document.querySelectorAll("mjx-container").length,
+  mjx_errors: document.querySelectorAll("mjx-merror").length,
+  solutions: document.querySelectorAll(".solution.dropdown").length,
+  text: clone.innerText,
+  views: views,
+  models: Object.assign({}, ...states),
+  body_font: getComputedStyle(article.querySelector("p") || article).fontFamily,
+};
+"""
+
+
+def drain_logs(drv) -> tuple[list[dict], list[dict]]:
+    """(network events, console entries) since the last call."""
+    events = []
+    for entry in drv.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"].startswith("Network."):
+            events.append(msg)
+    return events, drv.get_log("browser")
+
+
+def platform_fonts(drv, selector: str) -> list[dict]:
+    """Fonts Chromium actually used to draw the text of the first element matching ``selector``."""
+    drv.execute_cdp_cmd("DOM.enable", {})
+    drv.execute_cdp_cmd("CSS.enable", {})
+    root = drv.execute_cdp_cmd("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = drv.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    if not node:
+        return []
+    return drv.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+@dataclass
+class Visit:
+    page: str
+    url: str
+    ready_problems: list[str]
+    requests: list[str]  # every URL the page asked for
+    failed: list[str]  # requests that failed or answered >= 400
+    console: list[dict]
+    info: dict  # INSPECT_JS result
+    fonts: list[dict]  # platform fonts used for Hangul body text
+    seconds: float
+
+
+def visit(drv, base: str, page: str, timeout: float = 30) -> Visit:
+    t0 = time.monotonic()
+    drain_logs(drv)  # forget the previous page
+    url = base + page
+    drv.get(url)
+    problems = drv.execute_async_script(READY_JS, timeout)
+    info = drv.execute_script(INSPECT_JS)
+    # Hangul in the body font: a probe span inside the first paragraph inherits its font-family.
+    fonts = []
+    if drv.execute_script(
+        """const p = document.querySelector("article p") || document.querySelector("article") || document.body;
+           const s = document.createElement("span"); s.id = "cnn-font-probe"; s.textContent = arguments[0];
+           p.appendChild(s); return true;""",
+        HANGUL_PROBE,
+    ):
+        fonts = platform_fonts(drv, "#cnn-font-probe")
+        drv.execute_script("document.getElementById('cnn-font-probe')?.remove()")
+    events, console = drain_logs(drv)
+    requests, failed, by_id = [], [], {}
+    for ev in events:
+        params = ev["params"]
+        if ev["method"] == "Network.requestWillBeSent":
+            by_id[params["requestId"]] = params["request"]["url"]
+            requests.append(params["request"]["url"])
+        elif ev["method"] == "Network.responseReceived" and params["response"]["status"] >= 400:
+            failed.append(f'{params["response"]["status"]} {params["response"]["url"]}')
+        elif ev["method"] == "Network.loadingFailed" and not params.get("canceled"):
+            failed.append(f'{params.get("errorText")} {by_id.get(params["requestId"], "?")}')
+    return Visit(page, url, problems, requests, failed, console, info, fonts, time.monotonic() - t0)
+
+
+def site_path(base: str, url: str) -> str | None:
+    """Site-relative file path of a request URL on our server, or None."""
+    if not url.startswith(base):
+        return None
+    path = unquote(urlsplit(url).path).lstrip("/")
+    return path or "index.html"
+
+
+#: Files a static host sends gzip-compressed (text); everything else travels as it is.
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map", ".xml", ".inv", ".ipynb", ".md"}
+
+
+@functools.cache
+def file_size(path: Path) -> int:
+    return path.stat().st_size
+
+
+@functools.cache
+def wire_size(path: Path) -> int:
+    """Bytes sent for ``path`` by a host that gzips text files."""
+    if path.suffix.lower() not in COMPRESSIBLE:
+        return file_size(path)
+    return len(gzip.compress(path.read_bytes(), compresslevel=6))
+
+
+def is_local(url: str, base: str) -> bool:
+    return url.startswith(base) or url.split(":", 1)[0] in ("data", "blob", "about")
+
