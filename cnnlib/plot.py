@@ -10,6 +10,11 @@ import koreanize_matplotlib  # noqa: F401  (불러오기만 해도 한글 글꼴
 import matplotlib.pyplot as plt
 import numpy as np
 
+# 라틴 문자·숫자·기호는 DejaVu Sans로, 한글은 나눔고딕으로 그립니다(글꼴 대체). 나눔고딕에는
+# 빼기 기호(U+2212)가 없어서, 로그 눈금(10⁻³)이나 음수 눈금을 그릴 때마다 "Glyph … missing"이
+# stderr에 찍히고 책 빌드(-W)가 실패하기 때문입니다.
+plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
+
 __all__ = ["show_images", "show_matrix", "show_feature_maps", "plot_history", "figure_png", "interactive_figure"]
 
 

@@ -41,3 +41,17 @@ def test_interactive_figure_redraws_on_change():
 def test_interactive_figure_rejects_bad_input(draw, controls, error):
     with pytest.raises(error, match="[가-힣]"):
         plot.interactive_figure(draw, **controls)
+
+
+def test_log_scale_and_minus_signs_draw_without_missing_glyphs(capfd, recwarn):
+    """나눔고딕에 없는 빼기 기호(U+2212)도 경고 없이 그려야 합니다 (책 빌드는 stderr가 있으면 실패)."""
+    import io
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.semilogy([1, 2, 3], [1e-6, 1e-3, 1])
+    ax.plot([0, 1], [-1, 1])
+    ax.set_title("로그 눈금 −1과 한글 제목")
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+    assert "glyph" not in capfd.readouterr().err.lower()
