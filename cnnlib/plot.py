@@ -12,7 +12,9 @@ import numpy as np
 
 # 라틴 문자·숫자·기호는 DejaVu Sans로, 한글은 나눔고딕으로 그립니다(글꼴 대체). 나눔고딕에는
 # 빼기 기호(U+2212)가 없어서, 로그 눈금(10⁻³)이나 음수 눈금을 그릴 때마다 "Glyph … missing"이
-# stderr에 찍히고 책 빌드(-W)가 실패하기 때문입니다.
+# stderr에 찍히고 책 빌드(-W)가 실패하기 때문입니다. 다만 `$…$` 수식이 들어 있는 문자열은 통째로
+# 수식 모드로 그려져 글꼴 대체가 되지 않으므로, 한글과 `$…$`를 한 문자열에 섞지 말고
+# 기호는 유니코드(∂, ε, σ 등)로 쓰세요.
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 
 __all__ = ["show_images", "show_matrix", "show_feature_maps", "plot_history", "figure_png", "interactive_figure"]

@@ -121,8 +121,13 @@ def build_site(log: Path) -> Path:
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.run(["bash", ".ci/book"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     if proc.returncode != 0:
-        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
-        raise RuntimeError(f"ci 웹사이트 빌드가 실패했습니다 (CNNLIB_PROFILE=ci bash .ci/book):\n{tail}")
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace")).splitlines()
+        # 경고·오류 줄을 먼저 보여 줍니다 (-W 빌드는 경고 하나로도 실패합니다). 같은 줄은 한 번만.
+        problems = list(dict.fromkeys(ln for ln in lines if "WARNING:" in ln or "ERROR" in ln))[:30]
+        raise RuntimeError(
+            "ci 웹사이트 빌드가 실패했습니다 (CNNLIB_PROFILE=ci bash .ci/book). 경고·오류:\n"
+            + "\n".join(problems or ["(경고 줄 없음)"]) + "\n--- 끝부분 ---\n" + "\n".join(lines[-15:])
+        )
     return CI_SITE
 
 
