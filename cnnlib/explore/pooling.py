@@ -46,6 +46,8 @@ import pathlib
 import anywidget
 import traitlets
 
+from ._common import check_in_limits
+
 __all__ = ["Pooling", "LIMITS", "MODES", "check_params", "check_values", "default_values", "resize_values"]
 
 _HERE = pathlib.Path(__file__).parent
@@ -91,18 +93,7 @@ def resize_values(values: list[list[float]], size: int) -> list[list[float]]:
 
 def _check_one(name: str, value) -> int:
     """값 하나가 정수이고 슬라이더 범위 안에 있는지 확인합니다."""
-    label, low, high = LIMITS[name]
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            f"{label}({name})은(는) 정수여야 합니다. 받은 값: {value!r} ({type(value).__name__}) "
-            f"({name} must be an int)"
-        )
-    if not low <= value <= high:
-        raise ValueError(
-            f"{label}({name})은(는) {low} 이상 {high} 이하여야 합니다. 받은 값: {value} "
-            f"({name} must be in {low}..{high})"
-        )
-    return value
+    return check_in_limits(LIMITS, name, value)
 
 
 def _check_mode(mode) -> str:
