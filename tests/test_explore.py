@@ -108,8 +108,15 @@ def test_bad_arguments_raise_korean_errors(kwargs, error, words):
 
 
 # ---------------------------------------------------------------- 자바스크립트
+def shipped_js(path) -> str:
+    """위젯이 실제로 보내는 모듈: _common.js 뒤에 탐색기 파일을 이어 붙인 글."""
+    from cnnlib.explore._common import bundle
+
+    return bundle(path.name)
+
+
 def test_js_is_an_anywidget_module():
-    text = JS.read_text(encoding="utf-8")
+    text = shipped_js(JS)
     assert len(text) > 1000
     assert re.search(r"^export default \{\s*render\s*\};?\s*$", text, re.M), (
         "export default { render } 가 없습니다"
@@ -438,7 +445,7 @@ def test_receptive_field_bad_arguments_raise_korean_errors(kwargs, error, words)
 # ================================================================ 두 탐색기의 자바스크립트
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
 def test_every_explorer_js_is_a_self_contained_anywidget_module(name):
-    text = EXPLORERS[name].read_text(encoding="utf-8")
+    text = shipped_js(EXPLORERS[name])
     assert re.search(r"^export default \{\s*render\s*\};?\s*$", text, re.M), (
         "export default { render } 가 없습니다"
     )
@@ -447,7 +454,9 @@ def test_every_explorer_js_is_a_self_contained_anywidget_module(name):
     assert not re.search(r"https?://|import\s.*from\s|\bimport\(|fetch\(", text.replace(SVG_NS, ""))
     # 슬라이더의 키보드 입력을 JupyterLab 이 가로채지 않게 하는 처리
     assert '"keydown", (event) => event.stopPropagation()' in text
-    css = EXPLORERS[name].with_suffix(".css").read_text(encoding="utf-8")
+    from cnnlib.explore._common import bundle
+
+    css = bundle(EXPLORERS[name].with_suffix(".css").name)
     assert "http" not in css and "@import" not in css
 
 
@@ -498,7 +507,7 @@ def js_roles(text: str) -> set[str]:
     ],
 )
 def test_js_marks_elements_for_browser_tests(name, roles, params):
-    text = EXPLORERS[name].read_text(encoding="utf-8")
+    text = shipped_js(EXPLORERS[name])
     found = js_roles(text)
     assert roles <= found, roles - found
     assert '"data-param": p.name' in text

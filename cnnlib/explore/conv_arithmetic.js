@@ -1,7 +1,7 @@
 /**
  * 합성곱 산술 탐색기 (convolution arithmetic explorer)
  *
- * cnnlib.explore.ConvArithmetic 의 화면과 계산은 모두 이 파일에 있습니다. 파이썬 쪽은
+ * cnnlib.explore.ConvArithmetic 의 화면과 계산은 이 파일에 있습니다 (공통 화면 도우미만 _common.js). 파이썬 쪽은
  * 다섯 값(size, kernel, padding, stride, dilation)만 들고 있으므로, 커널이 없는 정적
  * 웹사이트에서도 JupyterLab·Colab 에서와 똑같이 움직입니다.
  *
@@ -9,6 +9,8 @@
  * 아래의 이름 있는 내보내기(outputSize, formulaLines 등)는 계산만 하는 순수 함수라서
  * 테스트가 node 로 직접 불러 파이썬의 cnnlib.functional.output_size 와 비교합니다.
  */
+
+// h()와 sliderControls()는 _common.js에 있습니다 (파이썬이 두 파일을 이어 붙여 보냅니다).
 
 // 슬라이더 다섯 개. 범위는 파이썬의 LIMITS 와 같아야 합니다 (tests/test_explore.py 가 확인).
 export const PARAMS = [
@@ -109,15 +111,6 @@ export function problem(p) {
 
 // ------------------------------------------------------------------ 화면 (DOM)
 
-/** 작은 도우미: 태그 이름, 속성, 자식(글자나 요소)으로 요소를 만듭니다. */
-function h(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  for (const child of [].concat(children)) {
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 /** 칸 크기(px): 격자가 클수록 작게 */
 function cellSize(n) {
@@ -155,34 +148,7 @@ function render({ model, el }) {
 
   // 슬라이더: 움직이면 모델 값을 바꾸고(커널이 있으면 파이썬에도 전해짐), 화면은 아래
   // model.on("change:...") 에서 다시 그립니다.
-  const sliders = {};
-  const values = {};
-  const controls = h("div", { class: "cnn-ca-controls" });
-  for (const p of PARAMS) {
-    const slider = h("input", {
-      type: "range",
-      min: p.min,
-      max: p.max,
-      step: 1,
-      "data-param": p.name,
-      "aria-label": p.label,
-    });
-    slider.addEventListener("input", () => {
-      model.set(p.name, Number(slider.value));
-      model.save_changes();
-    });
-    // 화살표 키는 슬라이더의 것입니다: JupyterLab 이 가로채 셀 이동에 쓰지 않게 합니다.
-    slider.addEventListener("keydown", (event) => event.stopPropagation());
-    values[p.name] = h("output", { class: "cnn-ca-value", "data-role": `value-${p.name}` });
-    sliders[p.name] = slider;
-    controls.append(
-      h("label", { class: "cnn-ca-control" }, [
-        h("span", { class: "cnn-ca-label" }, `${p.label} ${p.symbol}`),
-        slider,
-        values[p.name],
-      ]),
-    );
-  }
+  const { controls, sliders, shown: values } = sliderControls(model, PARAMS);
 
   const formula = h("div", { class: "cnn-ca-formula", "data-role": "formula" });
   const playButton = h("button", { type: "button", "data-role": "play" }, "재생");
@@ -200,7 +166,7 @@ function render({ model, el }) {
     h("span", { class: "cnn-ca-cell is-unused" }),
     " 쓰이지 않는 칸",
   ]);
-  const root = h("div", { class: "cnn-ca" }, [controls, formula, buttons, stage, legend]);
+  const root = h("div", { class: "cnn-explorer cnn-ca" }, [controls, formula, buttons, stage, legend]);
   el.append(root);
 
   let step = 0; // 지금 계산하는 출력 칸의 번호 (행 우선)

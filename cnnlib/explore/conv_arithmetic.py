@@ -13,16 +13,12 @@
 
 from __future__ import annotations
 
-import pathlib
-
 import anywidget
 import traitlets
 
-from ._common import check_in_limits
+from ._common import bundle, check_in_limits
 
 __all__ = ["ConvArithmetic", "LIMITS", "check_params"]
-
-_HERE = pathlib.Path(__file__).parent
 
 #: 값마다 (한국어 이름, 최솟값, 최댓값). 슬라이더 범위와 같습니다 (conv_arithmetic.js 의 PARAMS).
 LIMITS = {
@@ -69,8 +65,8 @@ class ConvArithmetic(anywidget.AnyWidget):
     슬라이더를 움직여 그런 값을 만들면 격자 대신 안내문이 나옵니다.
     """
 
-    _esm = _HERE / "conv_arithmetic.js"
-    _css = _HERE / "conv_arithmetic.css"
+    _esm = bundle("conv_arithmetic.js")
+    _css = bundle("conv_arithmetic.css")
 
     size = traitlets.Int(7).tag(sync=True)
     kernel = traitlets.Int(3).tag(sync=True)

@@ -1,7 +1,7 @@
 /**
  * 풀링 탐색기 (pooling explorer)
  *
- * cnnlib.explore.Pooling 의 화면과 계산은 모두 이 파일에 있습니다. 파이썬 쪽은 값
+ * cnnlib.explore.Pooling 의 화면과 계산은 이 파일에 있습니다 (공통 화면 도우미만 _common.js). 파이썬 쪽은 값
  * (size, kernel, stride, padding, mode, values)만 들고 있으므로, 커널이 없는 정적
  * 웹사이트에서도 JupyterLab·Colab 에서와 똑같이 움직입니다.
  *
@@ -9,6 +9,8 @@
  * 아래의 이름 있는 내보내기(outputSize, pool 등)는 계산만 하는 순수 함수라서
  * 테스트가 node 로 직접 불러 파이썬(cnnlib.functional.pool2d, PyTorch)과 비교합니다.
  */
+
+// h()와 sliderControls()는 _common.js에 있습니다 (파이썬이 두 파일을 이어 붙여 보냅니다).
 
 // 슬라이더 네 개. 범위는 파이썬의 LIMITS 와 같아야 합니다 (tests/test_explore.py 가 확인).
 export const PARAMS = [
@@ -175,15 +177,6 @@ export function describe(p, cell) {
 
 // ------------------------------------------------------------------ 화면 (DOM)
 
-/** 작은 도우미: 태그 이름, 속성, 자식(글자나 요소)으로 요소를 만듭니다. */
-function h(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  for (const child of [].concat(children)) {
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 const CELL_PX = 30; // 칸 한 변 (숫자를 고칠 수 있을 만큼)
 
@@ -220,44 +213,19 @@ function render({ model, el }) {
 
   // --- 슬라이더: 움직이면 모델 값을 바꾸고(커널이 있으면 파이썬에도 전해짐), 화면은 아래
   // model.on("change:...") 에서 다시 그립니다.
-  const sliders = {};
-  const shown = {};
-  const controls = h("div", { class: "cnn-pool-controls" });
-  for (const p of PARAMS) {
-    const slider = h("input", {
-      type: "range",
-      min: p.min,
-      max: p.max,
-      step: 1,
-      "data-param": p.name,
-      "aria-label": p.label,
-    });
-    slider.addEventListener("input", () => {
-      const value = Number(slider.value);
-      if (p.name === "size") {
-        // 격자도 함께 바꿔 보냅니다: 겹치는 칸은 그대로, 새 칸은 처음 격자의 값.
-        model.set("values", resizeValues(currentValues(), value));
-      }
-      model.set(p.name, value);
-      save();
-    });
-    // 화살표 키는 슬라이더의 것입니다: JupyterLab 이 가로채 셀 이동에 쓰지 않게 합니다.
-    slider.addEventListener("keydown", (event) => event.stopPropagation());
-    shown[p.name] = h("output", { class: "cnn-pool-value", "data-role": `value-${p.name}` });
-    sliders[p.name] = slider;
-    controls.append(
-      h("label", { class: "cnn-pool-control" }, [
-        h("span", { class: "cnn-pool-label" }, `${p.label} ${p.symbol}`),
-        slider,
-        shown[p.name],
-      ]),
-    );
-  }
+  const { controls, sliders, shown } = sliderControls(model, PARAMS, (p, value) => {
+    if (p.name === "size") {
+      // 격자도 함께 바꿔 보냅니다: 겹치는 칸은 그대로, 새 칸은 처음 격자의 값.
+      model.set("values", resizeValues(currentValues(), value));
+    }
+    model.set(p.name, value);
+    save();
+  });
 
   // --- 최대/평균 단추
   const modeButtons = {};
   const modeGroup = h("div", { class: "cnn-pool-modes", role: "group", "aria-label": "풀링 방식" }, [
-    h("span", { class: "cnn-pool-label" }, "풀링 방식"),
+    h("span", { class: "cnn-explorer-label" }, "풀링 방식"),
   ]);
   for (const m of MODES) {
     const button = h("button", { type: "button", "data-param": "mode", "data-value": m.name }, m.label);
@@ -283,7 +251,7 @@ function render({ model, el }) {
   const stage = h("div", { class: "cnn-pool-stage", "data-role": "stage" });
   const editNote = h("div", { class: "cnn-pool-note", "data-role": "edit-note", "aria-live": "polite" });
   const legend = h("div", { class: "cnn-pool-legend" });
-  const root = h("div", { class: "cnn-pool" }, [controls, formula, buttons, stage, editNote, legend]);
+  const root = h("div", { class: "cnn-explorer cnn-pool" }, [controls, formula, buttons, stage, editNote, legend]);
   el.append(root);
 
   let step = 0; // 지금 고른 출력 칸의 번호 (행 우선)

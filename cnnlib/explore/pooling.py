@@ -41,16 +41,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import pathlib
 
 import anywidget
 import traitlets
 
-from ._common import check_in_limits
+from ._common import bundle, check_in_limits
 
 __all__ = ["Pooling", "LIMITS", "MODES", "check_params", "check_values", "default_values", "resize_values"]
-
-_HERE = pathlib.Path(__file__).parent
 
 #: 값마다 (한국어 이름, 최솟값, 최댓값). 슬라이더 범위와 같습니다 (pooling.js 의 PARAMS).
 LIMITS = {
@@ -182,8 +179,8 @@ class Pooling(anywidget.AnyWidget):
     새 칸만 처음 격자의 값으로 채웁니다.
     """
 
-    _esm = _HERE / "pooling.js"
-    _css = _HERE / "pooling.css"
+    _esm = bundle("pooling.js")
+    _css = bundle("pooling.css")
 
     size = traitlets.Int(6).tag(sync=True)
     kernel = traitlets.Int(2).tag(sync=True)

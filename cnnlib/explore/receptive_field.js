@@ -1,7 +1,7 @@
 /**
  * 수용 영역 탐색기 (receptive field explorer)
  *
- * cnnlib.explore.ReceptiveField 의 화면과 계산은 모두 이 파일에 있습니다. 파이썬 쪽은 값
+ * cnnlib.explore.ReceptiveField 의 화면과 계산은 이 파일에 있습니다 (공통 화면 도우미만 _common.js). 파이썬 쪽은 값
  * (layers, kernel, stride, dilation, pool)만 들고 있으므로, 커널이 없는 정적 웹사이트에서도
  * JupyterLab·Colab 에서와 똑같이 움직입니다.
  *
@@ -13,6 +13,8 @@
  * 아래의 이름 있는 내보내기(receptiveFields, dependencies 등)는 계산만 하는 순수 함수라서
  * 테스트가 node 로 직접 불러 파이썬(그리고 PyTorch 의 기울기)과 비교합니다.
  */
+
+// h()와 sliderControls()는 _common.js에 있습니다 (파이썬이 두 파일을 이어 붙여 보냅니다).
 
 // 슬라이더 네 개. 범위는 파이썬의 LIMITS 와 같아야 합니다 (tests/test_explore.py 가 확인).
 export const PARAMS = [
@@ -160,15 +162,6 @@ export function summary(p) {
 
 // ------------------------------------------------------------------ 화면 (DOM)
 
-/** 작은 도우미: 태그 이름, 속성, 자식(글자나 요소)으로 HTML 요소를 만듭니다. */
-function h(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  for (const child of [].concat(children)) {
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 /** h 와 같지만 SVG 요소를 만듭니다. */
 function s(tag, attrs = {}, children = []) {
@@ -192,34 +185,7 @@ function render({ model, el }) {
   });
 
   // --- 슬라이더와 풀링 상자
-  const sliders = {};
-  const shown = {};
-  const controls = h("div", { class: "cnn-rf-controls" });
-  for (const p of PARAMS) {
-    const slider = h("input", {
-      type: "range",
-      min: p.min,
-      max: p.max,
-      step: 1,
-      "data-param": p.name,
-      "aria-label": p.label,
-    });
-    slider.addEventListener("input", () => {
-      model.set(p.name, Number(slider.value));
-      model.save_changes();
-    });
-    // 화살표 키는 슬라이더의 것입니다: JupyterLab 이 가로채 셀 이동에 쓰지 않게 합니다.
-    slider.addEventListener("keydown", (event) => event.stopPropagation());
-    shown[p.name] = h("output", { class: "cnn-rf-value", "data-role": `value-${p.name}` });
-    sliders[p.name] = slider;
-    controls.append(
-      h("label", { class: "cnn-rf-control" }, [
-        h("span", { class: "cnn-rf-label" }, `${p.label} ${p.symbol}`),
-        slider,
-        shown[p.name],
-      ]),
-    );
-  }
+  const { controls, sliders, shown } = sliderControls(model, PARAMS);
   const poolBox = h("input", { type: "checkbox", "data-param": "pool" });
   poolBox.addEventListener("change", () => {
     model.set("pool", poolBox.checked);
@@ -227,7 +193,7 @@ function render({ model, el }) {
   });
   poolBox.addEventListener("keydown", (event) => event.stopPropagation());
   controls.append(
-    h("label", { class: "cnn-rf-control cnn-rf-check" }, [poolBox, " 2층마다 2×2 풀링 (창 2, 스트라이드 2)"]),
+    h("label", { class: "cnn-explorer-control cnn-rf-check" }, [poolBox, " 2층마다 2×2 풀링 (창 2, 스트라이드 2)"]),
   );
 
   const formula = h("div", { class: "cnn-rf-formula", "data-role": "formula" }, [
@@ -247,7 +213,7 @@ function render({ model, el }) {
     { class: "cnn-rf-note" },
     "층은 패딩 없이(valid) 쌓았습니다. 패딩은 칸 수만 바꾸고 수용 영역의 크기는 바꾸지 않습니다.",
   );
-  const root = h("div", { class: "cnn-rf" }, [controls, formula, buttons, figure, bandNote, rfSize, table, note]);
+  const root = h("div", { class: "cnn-explorer cnn-rf" }, [controls, formula, buttons, figure, bandNote, rfSize, table, note]);
   el.append(root);
 
   let lay = null; // layout() 의 결과

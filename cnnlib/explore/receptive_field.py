@@ -36,16 +36,12 @@ JupyterLab·Colab 에서처럼 움직입니다.
 
 from __future__ import annotations
 
-import pathlib
-
 import anywidget
 import traitlets
 
-from ._common import check_in_limits
+from ._common import bundle, check_in_limits
 
 __all__ = ["ReceptiveField", "LIMITS", "check_params"]
-
-_HERE = pathlib.Path(__file__).parent
 
 #: 값마다 (한국어 이름, 최솟값, 최댓값). 슬라이더 범위와 같습니다 (receptive_field.js 의 PARAMS).
 LIMITS = {
@@ -91,8 +87,8 @@ class ReceptiveField(anywidget.AnyWidget):
     층은 패딩 없이 쌓습니다. 패딩은 층마다 칸 수만 바꾸고 수용 영역의 크기는 바꾸지 않습니다.
     """
 
-    _esm = _HERE / "receptive_field.js"
-    _css = _HERE / "receptive_field.css"
+    _esm = bundle("receptive_field.js")
+    _css = bundle("receptive_field.css")
 
     layers = traitlets.Int(3).tag(sync=True)
     kernel = traitlets.Int(3).tag(sync=True)
