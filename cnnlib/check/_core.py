@@ -102,3 +102,19 @@ def tensor_matches(answer, expected, exercise: str, atol: float = 1e-4) -> tuple
     if not bool((got - expected).abs().max() <= atol):
         return False, "모양은 맞지만 값이 다릅니다."
     return True, ""
+
+
+def shift_zero_fill(x, dy: int, dx: int):
+    """텐서의 마지막 두 축(세로, 가로)을 아래로 dy, 오른쪽으로 dx칸 옮기고 빈 곳을 0으로 채웁니다.
+
+    채점 함수들이 '옮긴 이미지'의 기준값을 만들 때 씁니다 (1장의 연습문제 1.5 답과 같은 일을
+    하므로 책의 공개 API에는 두지 않습니다).
+    """
+    out = x.new_zeros(x.shape)
+    h, w = x.shape[-2:]
+    if abs(dx) >= w or abs(dy) >= h:
+        return out
+    dst = (..., slice(max(dy, 0), h + min(dy, 0)), slice(max(dx, 0), w + min(dx, 0)))
+    src = (..., slice(max(-dy, 0), h + min(-dy, 0)), slice(max(-dx, 0), w + min(-dx, 0)))
+    out[dst] = x[src]
+    return out

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ._core import Verdict, as_int, as_int_tuple, as_number, as_tensor
+from ._core import Verdict, as_int, as_int_tuple, as_number, as_tensor, shift_zero_fill
 
 __all__ = ["ex1_1", "ex1_2", "ex1_3", "ex1_4", "ex1_5"]
 
@@ -40,15 +40,8 @@ def _fc_params(shape) -> int:
 
 
 def _shift_reference(x: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
-    """x(세로, 가로)를 오른쪽으로 dx, 아래로 dy칸 옮기고 빈 곳을 0으로 채운 새 텐서."""
-    out = torch.zeros_like(x)
-    h, w = x.shape
-    if abs(dx) >= w or abs(dy) >= h:
-        return out
-    dst = (slice(max(dy, 0), h + min(dy, 0)), slice(max(dx, 0), w + min(dx, 0)))
-    src = (slice(max(-dy, 0), h + min(-dy, 0)), slice(max(-dx, 0), w + min(-dx, 0)))
-    out[dst] = x[src]
-    return out
+    """x(세로, 가로)를 오른쪽으로 dx, 아래로 dy칸 옮기고 빈 곳을 0으로 채운 새 텐서 (연습문제와 같은 인자 순서)."""
+    return shift_zero_fill(x, dy, dx)
 
 
 # ---------------------------------------------------------------- 1.1

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .. import functional as cf
-from ._core import Verdict, as_int, as_int_tuple, as_number, as_tensor
+from ._core import Verdict, as_int, as_int_tuple, as_number, as_tensor, shift_zero_fill
 
 __all__ = ["ex2_1", "ex2_2", "ex2_3", "ex2_4", "ex2_5", "ex2_6"]
 
@@ -133,16 +133,6 @@ def _shift_probe():
     return torch.rand(6, 7, generator=g)
 
 
-def _shifted(img, dy: int, dx: int):
-    """이미지를 아래로 dy, 오른쪽으로 dx 칸 옮기고 빈 곳을 0으로 채웁니다."""
-    out = torch.zeros_like(img)
-    h, w = img.shape
-    dst = (slice(max(dy, 0), h + min(dy, 0)), slice(max(dx, 0), w + min(dx, 0)))
-    src = (slice(max(-dy, 0), h + min(-dy, 0)), slice(max(-dx, 0), w + min(-dx, 0)))
-    out[dst] = img[src]
-    return out
-
-
 def ex2_5(kernel) -> Verdict:
     """연습문제 2.5: 패딩 1인 교차 상관으로 이미지를 오른쪽으로 한 칸 옮기는 3×3 커널."""
     k = as_tensor(kernel, "2.5")
@@ -154,14 +144,14 @@ def ex2_5(kernel) -> Verdict:
     def same(t):
         return bool((out - t).abs().max() <= 1e-5)
 
-    if same(_shifted(img, 0, 1)):
+    if same(shift_zero_fill(img, 0, 1)):
         return Verdict("2.5", True)
-    if same(_shifted(img, 0, -1)):
+    if same(shift_zero_fill(img, 0, -1)):
         hint = ("사진이 왼쪽으로 옮겨졌습니다. 교차 상관은 커널을 뒤집지 않습니다: 출력 (i, j)를 "
                 "만들 때 커널의 각 칸이 입력의 어느 칸과 곱해지는지 따져 보세요.")
     elif same(img):
         hint = "이 커널은 사진을 그대로 둡니다(항등 커널). 여기서 출발해 1의 자리를 옮겨 보세요."
-    elif any(same(_shifted(img, dy, dx)) for dy in (-1, 1) for dx in (-1, 0, 1)):
+    elif any(same(shift_zero_fill(img, dy, dx)) for dy in (-1, 1) for dx in (-1, 0, 1)):
         hint = "사진이 위나 아래로도 옮겨졌습니다. 가로 방향으로만 옮겨야 합니다."
     else:
         hint = "출력의 각 칸이 입력 한 칸을 그대로 베끼려면 커널에 1이 하나, 나머지는 0이어야 합니다."
