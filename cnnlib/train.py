@@ -82,6 +82,15 @@ def _amp(dev):
     return torch.float16, torch.amp.GradScaler("cuda")
 
 
+def _forward(model, x, y, loss_fn):
+    """순전파와 손실. 모델이 ``(주 출력, 보조, …)`` 튜플을 내면 손실 함수에 튜플째 넘기고 주 출력을 돌려줍니다."""
+    out = model(x)
+    if isinstance(out, (tuple, list)):
+        out = tuple(o.float() for o in out)
+        return out[0], loss_fn(out, y)
+    return out, loss_fn(out.float(), y)
+
+
 def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int | None = None) -> dict:
     """모델의 평균 손실과 정확도를 잽니다. ``{"loss": …, "acc": …, "n": …}``."""
     if not isinstance(model, nn.Module):
@@ -101,8 +110,7 @@ def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int
                 break
             x, y = _to(x, dev, channels_last), y.to(dev, non_blocking=True)
             with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-                out = model(x)
-                loss = loss_fn(out.float(), y)
+                out, loss = _forward(model, x, y, loss_fn)
             loss_sum += loss.item() * y.shape[0]
             correct += (out.argmax(1) == y).sum().item()
             total += y.shape[0]
@@ -130,9 +138,21 @@ class _LivePlot:
         plt.close(fig)
 
 
+def _scheduler(schedule, opt, total_steps):
+    if schedule is None:
+        return None
+    if schedule == "onecycle":
+        return torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=[g["lr"] for g in opt.param_groups], total_steps=total_steps, pct_start=0.3)
+    if schedule == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps)
+    raise ValueError(f"schedule은 None, 'onecycle', 'cosine' 가운데 하나여야 합니다. 받은 값: {schedule!r}")
+
+
 def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: float = 0.01,
         optimizer="sgd", loss_fn=None, device=None, max_steps: int | None = None,
-        progress: bool = True, live_plot: bool | None = None) -> History:
+        progress: bool = True, live_plot: bool | None = None, schedule: str | None = None,
+        weight_decay: float = 0.0) -> History:
     """모델을 학습하고 :class:`History`를 돌려줍니다.
 
     Parameters
@@ -140,6 +160,13 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
     optimizer : ``"sgd"``(모멘텀 0.9), ``"adam"``, 또는 이미 만든 ``torch.optim.Optimizer``.
     max_steps : 에폭마다 최대 미니배치 수(``None``이면 전부). ``ci`` 프로필처럼
         모든 셀이 도는지만 볼 때 씁니다.
+    schedule : 학습률 일정. ``None``이면 ``lr`` 고정, ``"onecycle"``이면 처음 30% 동안
+        ``lr``까지 올렸다가 0 가까이로 내리고(OneCycle), ``"cosine"``이면 ``lr``에서 코사인
+        모양으로 0까지 내립니다. 미니배치마다 갱신합니다.
+    weight_decay : 가중치 감쇠 계수 (``"sgd"``, ``"adam"``일 때).
+    loss_fn : 기본값은 교차 엔트로피. 모델이 ``(주 출력, 보조 출력, …)`` 튜플을 돌려주면
+        ``loss_fn``은 그 튜플을 받고(예: :func:`cnnlib.models.aux_loss`), 정확도는 주 출력으로
+        셉니다.
     live_plot : 노트북에서 에폭마다 학습 곡선을 다시 그릴지. 기본값은 노트북이면 켬.
     """
     from tqdm.auto import tqdm
@@ -158,9 +185,9 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
         model.to(memory_format=torch.channels_last)
     if isinstance(optimizer, str):
         if optimizer == "sgd":
-            opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+            opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
         elif optimizer == "adam":
-            opt = torch.optim.Adam(model.parameters(), lr=lr)
+            opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
         else:
             raise ValueError(f"optimizer는 'sgd', 'adam' 또는 Optimizer 객체여야 합니다. 받은 값: {optimizer!r}")
     elif isinstance(optimizer, torch.optim.Optimizer):
@@ -168,6 +195,8 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
     else:
         raise TypeError(f"optimizer의 타입이 맞지 않습니다: {type(optimizer).__name__}")
     loss_fn = loss_fn or nn.CrossEntropyLoss()
+    steps_per_epoch = len(train_loader) if max_steps is None else min(max_steps, len(train_loader))
+    sched = _scheduler(schedule, opt, epochs * max(1, steps_per_epoch))
     amp_dtype, scaler = _amp(dev)
     live = _LivePlot() if (live_plot if live_plot is not None else _in_notebook()) else None
 
@@ -184,8 +213,7 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
             x, y = _to(x, dev, channels_last), y.to(dev, non_blocking=True)
             opt.zero_grad(set_to_none=True)
             with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-                out = model(x)
-                loss = loss_fn(out.float(), y)
+                out, loss = _forward(model, x, y, loss_fn)
             if scaler is not None:
                 scaler.scale(loss).backward()
                 scaler.step(opt)
@@ -193,6 +221,8 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
             else:
                 loss.backward()
                 opt.step()
+            if sched is not None:
+                sched.step()
             n = y.shape[0]
             loss_sum += loss.item() * n
             correct += (out.argmax(1) == y).sum().item()
