@@ -132,13 +132,36 @@ def _subset(ds, n, seed):
     return torch.utils.data.Subset(ds, idx)
 
 
+def augment_transform(name: str = "fashion_mnist", crop_padding: int = 2, flip: bool = True):
+    """학습용 데이터 증강: 가장자리를 ``crop_padding``만큼 0으로 채운 뒤 원래 크기로 무작위
+    자르기(평행 이동) + (``flip=True``면) 좌우 뒤집기, 그다음 텐서 변환과 정규화.
+
+    숫자(MNIST)는 뒤집으면 다른 글자가 되므로 ``flip=False``로 쓰세요.
+    """
+    from torchvision import transforms
+
+    key = _dataset_name(name)
+    _, mean, std, _ = DATASETS[key]
+    if isinstance(crop_padding, bool) or not isinstance(crop_padding, int) or crop_padding < 0:
+        raise ValueError(f"crop_padding은 0 이상의 정수여야 합니다. 받은 값: {crop_padding!r}")
+    steps = []
+    if crop_padding:
+        size = 32 if key == "cifar10" else 28
+        steps.append(transforms.RandomCrop(size, padding=crop_padding))
+    if flip:
+        steps.append(transforms.RandomHorizontalFlip())
+    return transforms.Compose([*steps, transforms.ToTensor(), transforms.Normalize(mean, std)])
+
+
 def loaders(name: str = "fashion_mnist", batch_size: int = 128, train_size="profile",
-            test_size="profile", seed: int = 0, num_workers: int = 0):
+            test_size="profile", seed: int = 0, num_workers: int = 0, augment=None):
     """학습·시험 ``DataLoader`` 두 개를 돌려줍니다.
 
     ``train_size``/``test_size``가 ``"profile"``이면 실행 프로필에 맞는 크기
     (``ci``에서는 작은 부분집합, 그 밖에는 전체)를 씁니다. 정수를 주면 그만큼
     무작위로 고른 부분집합을, ``None``이면 전체를 씁니다.
+    ``augment``에 변환(예: :func:`augment_transform`의 결과)을 주면 학습 데이터에만
+    그 변환을 씁니다. 시험 데이터는 늘 기본 변환입니다.
     """
     import torch
 
@@ -150,7 +173,9 @@ def loaders(name: str = "fashion_mnist", batch_size: int = 128, train_size="prof
     for label, n in (("train_size", train_n), ("test_size", test_n)):
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
             raise ValueError(f"{label}은(는) 1 이상의 정수나 None이어야 합니다. 받은 값: {n!r}")
-    train = _subset(load_dataset(name, train=True), train_n, seed)
+    if augment is not None and not callable(augment):
+        raise TypeError(f"augment는 변환(호출 가능한 객체)이나 None이어야 합니다. 받은 타입: {type(augment).__name__}")
+    train = _subset(load_dataset(name, train=True, transform=augment or "default"), train_n, seed)
     test = _subset(load_dataset(name, train=False), test_n, seed + 1)
     pin = torch.cuda.is_available()
     g = torch.Generator().manual_seed(seed)

@@ -203,3 +203,33 @@ def test_sample_image_gray_is_luminance():
 def test_sample_image_bad_args(kwargs, exc):
     with pytest.raises(exc, match=HANGUL):
         data.sample_image(**kwargs)
+
+
+def test_augment_transform_shifts_and_flips_training_images_only():
+    import torch
+
+    from cnnlib import data
+
+    aug = data.augment_transform("fashion_mnist", crop_padding=2, flip=True)
+    train_loader, test_loader = data.loaders("fashion_mnist", batch_size=8, train_size=8, test_size=8,
+                                             augment=aug)
+    assert train_loader.dataset.dataset.transform is aug
+    assert test_loader.dataset.dataset.transform is not aug
+    image = data.load_dataset("fashion_mnist", train=True, transform=None)[0][0]
+    torch.manual_seed(0)
+    views = torch.stack([aug(image) for _ in range(16)])
+    assert views.shape == (16, 1, 28, 28)
+    assert len({v.numpy().tobytes() for v in views}) > 1, "증강한 그림이 모두 같으면 증강이 아닙니다"
+    plain = data.augment_transform("mnist", crop_padding=0, flip=False)
+    assert len(plain.transforms) == 2  # ToTensor, Normalize 뿐
+
+
+def test_augment_rejects_bad_arguments():
+    import pytest
+
+    from cnnlib import data
+
+    with pytest.raises(ValueError, match="crop_padding"):
+        data.augment_transform(crop_padding=-1)
+    with pytest.raises(TypeError, match="augment"):
+        data.loaders(augment="flip")

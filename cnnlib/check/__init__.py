@@ -12,7 +12,7 @@ from importlib import import_module
 from ._core import Verdict
 
 # 장마다 모듈 하나(chNN.py)가 ex{장}_{번호} 함수들을 __all__에 적어 둡니다.
-_CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06")
+_CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10")
 
 __all__ = ["Verdict"]
 for _name in _CHAPTERS:
