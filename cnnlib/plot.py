@@ -17,7 +17,8 @@ import numpy as np
 # 기호는 유니코드(∂, ε, σ 등)로 쓰세요.
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 
-__all__ = ["show_images", "show_matrix", "show_feature_maps", "plot_history", "figure_png", "interactive_figure"]
+__all__ = ["show_images", "show_matrix", "show_feature_maps", "show_confusion", "plot_history", "figure_png",
+           "interactive_figure"]
 
 
 def _to_numpy(img):
@@ -109,6 +110,71 @@ def show_feature_maps(maps, ncols: int = 8, titles=None, cmap: str = "viridis", 
     titles = titles if titles is not None else [f"채널 {c}" for c in range(arr.shape[0])]
     return show_images(list(arr), titles=titles, ncols=ncols, cmap=cmap, size=size,
                        suptitle=suptitle)
+
+
+def show_confusion(matrix_or_preds, targets=None, *, class_names=None, normalize: bool = False,
+                   ax=None, title: str | None = None, cmap: str = "Blues", size: float | None = None):
+    """혼동 행렬을 칸마다 개수를 적은 히트맵으로 그립니다. 행은 실제 클래스, 열은 예측한 클래스.
+
+    ``show_confusion(행렬, class_names=…)``처럼 이미 센 ``(K, K)`` 행렬을 주거나,
+    ``show_confusion(예측, 정답, class_names=…)``처럼 1차원 예측·정답 라벨을 주면
+    :func:`cnnlib.train.confusion_matrix`로 셉니다. 칸의 색은 그 행(실제 클래스) 안에서의
+    비율이라 이미지 수가 다른 클래스도 같은 눈금으로 비교됩니다. ``normalize=True``면
+    칸에 개수 대신 행 안의 백분율을 적습니다. ``matplotlib`` Axes를 돌려줍니다.
+    """
+    import torch
+
+    from . import train
+
+    if isinstance(targets, (list, tuple)) and targets and all(isinstance(t, str) for t in targets):
+        raise TypeError("두 번째 인자는 정답 라벨입니다. 클래스 이름은 class_names=…로 주세요.")
+    if targets is None:
+        try:
+            m = torch.as_tensor(matrix_or_preds).detach().cpu()
+        except Exception as exc:
+            raise TypeError(f"혼동 행렬로 바꿀 수 없습니다: {type(matrix_or_preds).__name__}") from exc
+        if m.dim() != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
+            raise ValueError("정답(targets) 없이 주는 첫 인자는 (K, K) 정사각 혼동 행렬이어야 합니다. "
+                             f"받은 모양: {tuple(m.shape)}")
+        if (m < 0).any():
+            raise ValueError("혼동 행렬의 칸은 0 이상의 개수여야 합니다.")
+        k = m.shape[0]
+    else:
+        k = len(class_names) if class_names is not None else None
+        if k is None:
+            p = train._as_labels(matrix_or_preds, "preds")
+            t = train._as_labels(targets, "targets")
+            k = int(max(p.max().item() if p.numel() else 0, t.max().item() if t.numel() else 0)) + 1
+        m = train.confusion_matrix(matrix_or_preds, targets, k)
+    if class_names is None:
+        class_names = [str(i) for i in range(k)]
+    class_names = [str(c) for c in class_names]
+    if len(class_names) != k:
+        raise ValueError(f"클래스 이름 {len(class_names)}개와 행렬 크기 {k}가 다릅니다.")
+    counts = m.double().numpy()
+    rows = counts.sum(axis=1, keepdims=True)
+    share = np.divide(counts, rows, out=np.zeros_like(counts), where=rows > 0)
+    if ax is None:
+        side = size if size is not None else 0.55 * k + 1.6
+        _, ax = plt.subplots(figsize=(side + 0.6, side))
+    ax.imshow(share, cmap=cmap, vmin=0, vmax=1)
+    for (i, j), v in np.ndenumerate(counts):
+        text = f"{share[i, j]:.0%}" if normalize else f"{v:.0f}"
+        if not normalize and v != int(v):
+            text = f"{v:.2f}"
+        ax.text(j, i, text, ha="center", va="center", fontsize=8 if k <= 12 else 6,
+                color="white" if share[i, j] > 0.6 else ("black" if v else "0.6"))
+    ax.set_xticks(range(k))
+    ax.set_yticks(range(k))
+    long_names = max(len(c) for c in class_names) > 2
+    ax.set_xticklabels(class_names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
+    ax.set_yticklabels(class_names)
+    ax.set_xlabel("예측한 클래스")
+    ax.set_ylabel("실제 클래스")
+    if title:
+        ax.set_title(title)
+    ax.figure.tight_layout()
+    return ax
 
 
 def plot_history(history, ax=None):

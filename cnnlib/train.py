@@ -16,7 +16,7 @@ from torch import nn
 
 from . import runtime
 
-__all__ = ["History", "fit", "evaluate", "count_parameters"]
+__all__ = ["History", "fit", "evaluate", "predict", "confusion_matrix", "count_parameters"]
 
 
 @dataclass
@@ -117,6 +117,76 @@ def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int
     if total == 0:
         raise ValueError("평가할 데이터가 없습니다 (loader가 비어 있습니다).")
     return {"loss": loss_sum / total, "acc": correct / total, "n": total}
+
+
+def predict(model: nn.Module, loader, device=None, max_steps: int | None = None):
+    """모델의 예측과 정답을 모읍니다. ``(예측, 정답)``: CPU의 1차원 정수 텐서 두 개.
+
+    예측은 출력(로짓)에서 가장 큰 값의 번호(``argmax``)입니다. 모델이 ``(주 출력, 보조, …)``
+    튜플을 내면 주 출력으로 셉니다. ``loader``의 순서를 그대로 지키므로, 섞지 않은 시험
+    데이터라면 ``loader.dataset[i]``가 i번째 예측의 이미지입니다.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
+    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
+                                  or max_steps < 1):
+        raise ValueError(f"max_steps는 1 이상의 정수나 None이어야 합니다. 받은 값: {max_steps!r}")
+    if device is not None:
+        dev = torch.device(device)
+    else:  # 매개변수가 없는 모델이면 CPU에서 예측합니다.
+        dev = next((p.device for p in model.parameters()), torch.device("cpu"))
+    amp_dtype, _ = _amp(dev)
+    channels_last = dev.type == "cuda"
+    model.eval()
+    preds, targets = [], []
+    with torch.no_grad():
+        for step, (x, y) in enumerate(loader):
+            if max_steps is not None and step >= max_steps:
+                break
+            x = _to(x, dev, channels_last)
+            with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+                out = model(x)
+            if isinstance(out, (tuple, list)):
+                out = out[0]
+            preds.append(out.argmax(1).cpu())
+            targets.append(torch.as_tensor(y).cpu())
+    if not preds:
+        raise ValueError("예측할 데이터가 없습니다 (loader가 비어 있습니다).")
+    return torch.cat(preds).long(), torch.cat(targets).long()
+
+
+def _as_labels(values, name: str):
+    """정수 라벨의 1차원 텐서로 바꿉니다 (리스트, NumPy 배열, 텐서)."""
+    try:
+        t = torch.as_tensor(values)
+    except Exception as exc:
+        raise TypeError(f"{name}은(는) 정수 라벨의 1차원 배열이어야 합니다. "
+                        f"받은 타입: {type(values).__name__}") from exc
+    if t.dim() != 1:
+        raise ValueError(f"{name}은(는) 1차원이어야 합니다. 받은 모양: {tuple(t.shape)} "
+                         "(로짓이라면 먼저 .argmax(1)로 예측 번호를 구하세요)")
+    if t.numel() and (t.dtype == torch.bool or t.is_floating_point() or t.is_complex()):
+        raise TypeError(f"{name}은(는) 정수 라벨이어야 합니다. 받은 자료형: {t.dtype}")
+    return t.long().cpu()
+
+
+def confusion_matrix(preds, targets, num_classes: int) -> torch.Tensor:
+    """혼동 행렬: ``m[i, j]`` = 정답이 i인데 j로 예측한 개수. ``(num_classes, num_classes)`` 정수 텐서.
+
+    행은 실제 클래스, 열은 예측한 클래스입니다(scikit-learn과 같은 방향). 대각선이
+    맞힌 개수이고, 행의 합은 그 클래스의 시험 이미지 수입니다.
+    """
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"num_classes는 1 이상의 정수여야 합니다. 받은 값: {num_classes!r}")
+    preds, targets = _as_labels(preds, "preds"), _as_labels(targets, "targets")
+    if preds.shape != targets.shape:
+        raise ValueError(f"preds({preds.numel()}개)와 targets({targets.numel()}개)의 길이가 다릅니다.")
+    for name, t in (("preds", preds), ("targets", targets)):
+        if t.numel() and (t.min() < 0 or t.max() >= num_classes):
+            raise ValueError(f"{name}의 라벨은 0 이상 {num_classes - 1} 이하여야 합니다. "
+                             f"받은 범위: {t.min().item()}…{t.max().item()}")
+    flat = targets * num_classes + preds
+    return torch.bincount(flat, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
 
 
 class _LivePlot:

@@ -262,3 +262,81 @@ def test_show_feature_maps(capfd):
 def test_plot_bad_args(call):
     with pytest.raises(ValueError, match=HANGUL):
         call()
+
+
+# ---------------------------------------------------------------- predict / confusion_matrix
+def test_predict_matches_manual_argmax(loaders):
+    model = tiny_cnn()
+    test_loader = loaders[1]
+    preds, targets = train.predict(model, test_loader)
+    x, y = test_loader.dataset.tensors
+    with torch.no_grad():
+        expected = model(x).argmax(1)
+    assert preds.dtype == targets.dtype == torch.long
+    assert torch.equal(preds, expected) and torch.equal(targets, y)
+    assert not model.training
+    # agrees with evaluate's accuracy
+    assert (preds == targets).float().mean().item() == pytest.approx(train.evaluate(model, test_loader)["acc"])
+
+
+def test_predict_max_steps_and_tuple_outputs(loaders):
+    class WithAux(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = tiny_cnn()
+
+        def forward(self, x):
+            out = self.net(x)
+            return out, -out  # the auxiliary output would give other predictions
+
+    model = WithAux()
+    preds, targets = train.predict(model, loaders[1], max_steps=2)
+    assert preds.shape == targets.shape == (128,)
+    assert torch.equal(preds, train.predict(model.net, loaders[1], max_steps=2)[0])
+
+
+def test_predict_bad_args(loaders):
+    with pytest.raises(TypeError, match=HANGUL):
+        train.predict("model", loaders[1])
+    with pytest.raises(ValueError, match=HANGUL):
+        train.predict(tiny_cnn(), loaders[1], max_steps=0)
+    empty = DataLoader(TensorDataset(torch.zeros(0, 1, 8, 8), torch.zeros(0, dtype=torch.long)))
+    with pytest.raises(ValueError, match=HANGUL):
+        train.predict(tiny_cnn(), empty)
+
+
+def test_confusion_matrix_counts_rows_true_columns_predicted():
+    preds = torch.tensor([0, 1, 2, 2, 1, 0])
+    targets = [0, 1, 1, 2, 2, 2]
+    m = train.confusion_matrix(preds, targets, 3)
+    assert m.tolist() == [[1, 0, 0], [0, 1, 1], [1, 1, 1]]
+    assert m.dtype == torch.long
+    assert m.sum().item() == 6 and m.trace().item() == 3
+    assert m.sum(1).tolist() == [1, 2, 3]  # row sums = images per true class
+    # classes that never occur still get a row and a column
+    assert train.confusion_matrix([0], [0], 4).shape == (4, 4)
+    assert train.confusion_matrix(torch.zeros(0, dtype=torch.long), [], 2).sum().item() == 0
+
+
+def test_confusion_matrix_agrees_with_predict(loaders):
+    model = tiny_cnn()
+    preds, targets = train.predict(model, loaders[1])
+    m = train.confusion_matrix(preds, targets, N_CLASSES)
+    assert m.sum().item() == 256
+    assert m.trace().item() == (preds == targets).sum().item()
+    assert m.sum(1).tolist() == torch.bincount(targets, minlength=N_CLASSES).tolist()
+
+
+@pytest.mark.parametrize("preds, targets, k, exc", [
+    ([0, 1], [0], 2, ValueError),                       # different lengths
+    ([0, 2], [0, 1], 2, ValueError),                    # label out of range
+    ([0, -1], [0, 1], 2, ValueError),                   # negative label
+    (torch.rand(2, 3), [0, 1], 3, ValueError),          # logits instead of labels
+    ([0.0, 1.0], [0, 1], 2, TypeError),                 # float labels
+    (["a", "b"], [0, 1], 2, TypeError),                 # not numbers
+    ([0, 1], [0, 1], 0, ValueError),                    # no classes
+    ([0, 1], [0, 1], True, ValueError),                 # bool is not a class count
+], ids=["length", "too-large", "negative", "logits", "floats", "strings", "zero-classes", "bool-classes"])
+def test_confusion_matrix_bad_args(preds, targets, k, exc):
+    with pytest.raises(exc, match=HANGUL):
+        train.confusion_matrix(preds, targets, k)
