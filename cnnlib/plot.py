@@ -30,7 +30,12 @@ def _to_numpy(img):
             img = img.detach().float().cpu().numpy()
     except ImportError:  # pragma: no cover
         pass
-    img = np.asarray(img, dtype=float)
+    if isinstance(img, (str, bytes)):
+        raise TypeError(f"이미지는 텐서나 배열이어야 합니다. 받은 값: {img!r} (image must be a tensor or array)")
+    try:
+        img = np.asarray(img, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"이미지를 숫자 배열로 바꿀 수 없습니다: {type(img).__name__} ({exc})") from exc
     if img.ndim == 3 and img.shape[0] in (1, 3) and img.shape[-1] not in (1, 3):
         img = np.moveaxis(img, 0, -1)
     if img.ndim == 3 and img.shape[-1] == 1:
@@ -43,6 +48,8 @@ def _to_numpy(img):
 def show_images(images, titles=None, ncols: int = 8, cmap: str = "gray", size: float = 1.6,
                 normalize: bool = True, suptitle: str | None = None):
     """이미지 여러 장을 격자로 그립니다. 컬러 이미지는 ``[0, 1]``로 맞춥니다."""
+    if isinstance(images, (str, bytes)) or not hasattr(images, "__iter__"):
+        raise TypeError(f"show_images에는 이미지 텐서(N×…)나 이미지의 목록을 주세요. 받은 타입: {type(images).__name__}")
     images = list(images)
     if not images:
         raise ValueError("그릴 이미지가 없습니다.")
