@@ -15,6 +15,7 @@ browser (selenium) is imported only by :func:`start_chromium`.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import gzip
 import http.server
@@ -118,7 +119,12 @@ def build_site(log: Path) -> Path:
             raise RuntimeError(f"CNN_BOOK_SITE={given} 에 index.html이 없습니다 (no built site there)")
         return site
     env = dict(os.environ, CNNLIB_PROFILE="ci")
-    with open(log, "w", encoding="utf-8") as out:
+    # 브라우저 테스트 파일 여럿이 pytest-xdist의 다른 작업자에서 동시에 빌드하지 않도록 잠급니다
+    # (뒤에 온 쪽은 앞의 빌드가 끝난 뒤 다시 빌드하며, 바뀐 것이 없으니 금방 끝납니다).
+    lock_path = ROOT / "_build" / "ci-build.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock, open(log, "w", encoding="utf-8") as out:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         proc = subprocess.run(["bash", ".ci/book"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     if proc.returncode != 0:
         lines = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace")).splitlines()
