@@ -16,15 +16,20 @@ from __future__ import annotations
 from functools import partial
 
 from .alexnet import alexnet, zfnet
+from .densenet import densenet
 from .googlenet import aux_loss, googlenet
 from .lenet import lenet5
+from .mobilenet import mobilenet_v1, mobilenet_v2
 from .nin import nin
+from .resnet import RESNET_CFGS, resnet, resnet_cifar
+from .senet import EFFICIENTNET_SCALES, efficientnet
 from .vgg import vgg
 
-__all__ = ["NAMES", "alexnet", "aux_loss", "create", "googlenet", "lenet5", "nin", "vgg", "zfnet"]
+__all__ = ["NAMES", "alexnet", "aux_loss", "create", "densenet", "efficientnet", "googlenet", "lenet5",
+           "mobilenet_v1", "mobilenet_v2", "nin", "resnet", "resnet_cifar", "vgg", "zfnet"]
 
-# 이름 → 만드는 함수. 이름은 torchvision을 따르고(alexnet, vgg16_bn, googlenet), 이 책의 변형은
-# 뒤에 _paper, _small을 붙입니다.
+# 이름 → 만드는 함수. 이름은 torchvision을 따르고(alexnet, vgg16_bn, googlenet, resnet50), 이 책의
+# 변형은 뒤에 _paper, _small을 붙입니다. resnet20/56과 plain20/56은 작은 이미지용 6n+2층 망입니다.
 NAMES = {
     "lenet5": partial(lenet5, "original"),
     "lenet5_modern": partial(lenet5, "modern"),
@@ -42,6 +47,19 @@ NAMES = {
     "googlenet": partial(googlenet, "torchvision"),
     "googlenet_paper": partial(googlenet, "paper"),
     "googlenet_small": partial(googlenet, "small"),
+    **{name: partial(resnet, name) for name in RESNET_CFGS},
+    **{f"resnet{d}": partial(resnet_cifar, d) for d in (20, 32, 56, 110)},
+    **{f"plain{d}": partial(resnet_cifar, d, shortcut=False) for d in (20, 32, 56)},
+    "preact_resnet20": partial(resnet_cifar, 20, block="preact"),
+    "se_resnet20": partial(resnet_cifar, 20, se=True),
+    "densenet121": partial(densenet, "densenet121"),
+    "densenet169": partial(densenet, "densenet169"),
+    "densenet_small": partial(densenet, "small"),
+    "mobilenet_v1": partial(mobilenet_v1, "imagenet"),
+    "mobilenet_v1_small": partial(mobilenet_v1, "small"),
+    "mobilenet_v2": partial(mobilenet_v2, "imagenet"),
+    "mobilenet_v2_small": partial(mobilenet_v2, "small"),
+    **{f"efficientnet_{v}": partial(efficientnet, v) for v in EFFICIENTNET_SCALES},
 }
 
 
