@@ -162,7 +162,7 @@ def show_confusion(matrix_or_preds, targets=None, *, class_names=None, normalize
     rows = counts.sum(axis=1, keepdims=True)
     share = np.divide(counts, rows, out=np.zeros_like(counts), where=rows > 0)
     if ax is None:
-        side = size if size is not None else 0.55 * k + 1.6
+        side = size if size is not None else 0.42 * k + 1.4
         _, ax = plt.subplots(figsize=(side + 0.6, side))
     ax.imshow(share, cmap=cmap, vmin=0, vmax=1)
     for (i, j), v in np.ndenumerate(counts):
