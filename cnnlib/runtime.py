@@ -125,16 +125,14 @@ def set_threads(n: int | None = None) -> int:
 def setup(seed: int = 0, quiet: bool = False):
     """장의 첫 셀에서 부르는 함수: 시드·스레드를 정하고 장치를 돌려줍니다.
 
-    실행 프로필과 장치를 한 줄로 출력하므로, 독자는 이 장의 숫자가 어떤
-    크기로 얻은 것인지 알 수 있습니다.
+    실행 프로필, 장치, 스레드, 시드, PyTorch 버전을 한 줄로 출력하므로(:func:`summary_line`),
+    독자는 이 장의 숫자가 어떤 크기와 환경에서 얻은 것인지 알 수 있습니다.
     """
     seed_everything(seed)
     threads = set_threads()
     dev = device()
     if not quiet:
-        name = profile()
-        print(f"실행 프로필: {name} ({PROFILE_DESCRIPTIONS[name]})")
-        print(f"장치: {dev} · CPU 스레드: {threads} · 시드: {seed}")
+        print(summary_line(seed=seed, threads=threads))
     return dev
 
 
@@ -145,8 +143,102 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def report() -> dict:
-    """실행 환경을 한국어로 출력하고, 같은 내용을 사전으로 돌려줍니다."""
+def _gib(n_bytes: int) -> str:
+    return f"{n_bytes / 1024**3:.1f} GB"
+
+
+def device_description() -> str:
+    """장치를 사람이 읽는 말로: ``cuda (NVIDIA H200, 메모리 139.8 GB)``, ``mps (Apple 실리콘 GPU)``, ``cpu``."""
+    torch = _torch()
+    kind = _accelerator()
+    if kind == "cuda":
+        props = torch.cuda.get_device_properties(0)
+        count = torch.cuda.device_count()
+        more = f", 모두 {count}개" if count > 1 else ""
+        return f"cuda ({props.name}, 메모리 {_gib(props.total_memory)}{more})"
+    if kind == "mps":
+        return "mps (Apple 실리콘 GPU)"
+    return "cpu"
+
+
+def summary_line(seed: int | None = None, threads: int | None = None) -> str:
+    """환경을 한 줄로: 각 장의 맨 위(:func:`setup`)와 ``report(short=True)``가 출력하는 줄입니다.
+
+    >>> summary_line(seed=0)  # doctest: +SKIP
+    '실행 프로필: cpu (노트북 CPU용 — …) · 장치: cpu · CPU 스레드: 2 · 시드: 0 · PyTorch 2.14.1'
+    """
+    torch = _torch()
+    name = profile()
+    threads = torch.get_num_threads() if threads is None else threads
+    parts = [f"실행 프로필: {name} ({PROFILE_DESCRIPTIONS[name]})", f"장치: {device_description()}",
+             f"CPU 스레드: {threads}"]
+    if seed is not None:
+        parts.append(f"시드: {seed}")
+    parts.append(f"PyTorch {torch.__version__.split('+')[0]}")
+    return " · ".join(parts)
+
+
+def _package_version(name: str) -> str | None:
+    """설치된 패키지의 버전 (불러오지 않고 메타데이터만 읽습니다). 없으면 None."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _in_notebook_kernel() -> bool:
+    """Jupyter 커널(JupyterLab, Colab, VS Code 노트북) 안에서 실행 중인지."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def widget_status() -> str:
+    """위젯(슬라이더 탐색기)이 그려질지: 필요한 패키지와 실행 위치로 판단합니다."""
+    versions = {name: _package_version(name) for name in ("ipywidgets", "anywidget")}
+    missing = [name for name, version in versions.items() if version is None]
+    found = ", ".join(f"{name} {version}" for name, version in versions.items() if version)
+    if missing:
+        return (f"그려지지 않습니다 — {', '.join(missing)}이(가) 없습니다. "
+                f"`pip install ipywidgets anywidget`로 설치하세요" + (f" ({found})" if found else ""))
+    if "google.colab" in sys.modules:
+        return (f"Colab 커널 — 위젯이 보이지 않으면 `from google.colab import output; "
+                f"output.enable_custom_widget_manager()`를 먼저 실행하세요 ({found})")
+    if _in_notebook_kernel():
+        return f"그려집니다 — 노트북 커널 안입니다 ({found})"
+    return f"노트북 밖입니다 — 위젯은 JupyterLab·Colab 노트북에서만 움직입니다 ({found})"
+
+
+def dataset_status() -> str:
+    """데이터 폴더에 어떤 데이터셋이 있는지: ``MNIST 있음 · FashionMNIST 있음 · CIFAR10 없음``."""
+    from . import data
+
+    root = data.data_root()
+    parts = []
+    for cls_name, *_ in data.DATASETS.values():
+        parts.append(f"{cls_name} {'있음' if data._present(cls_name, root) else '없음'}")
+    return " · ".join(parts) + " (없는 것은 처음 쓸 때 내려받습니다)"
+
+
+def _short_path(path) -> str:
+    """홈 폴더 아래면 ``~/…``로 줄여 씁니다."""
+    from pathlib import Path
+
+    path, home = Path(path), Path.home()
+    try:
+        return "~/" + path.relative_to(home).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def report(short: bool = False) -> dict:
+    """실행 환경을 한국어로 출력하고, 같은 내용을 사전으로 돌려줍니다.
+
+    ``short=True``이면 :func:`summary_line`의 한 줄만 출력합니다(돌려주는 사전은 같습니다).
+    질문을 올리거나 버그를 알릴 때 이 출력을 함께 붙여 주세요.
+    """
     torch = _torch()
     from . import data
 
@@ -161,13 +253,22 @@ def report() -> dict:
         info["torchvision"] = torchvision.__version__
     except Exception as exc:  # torchvision이 없거나 깨진 경우도 보고합니다.
         info["torchvision"] = f"불러올 수 없음 ({type(exc).__name__})"
-    info["CUDA"] = (
-        f"사용 가능 — {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "없음"
-    )
+    if torch.cuda.is_available():
+        props = torch.cuda.get_device_properties(0)
+        info["CUDA"] = f"사용 가능 — {props.name}, 메모리 {_gib(props.total_memory)} (CUDA {torch.version.cuda})"
+    else:
+        info["CUDA"] = "없음"
+    mps = getattr(torch.backends, "mps", None)
+    info["MPS"] = "사용 가능 (Apple 실리콘 GPU)" if mps is not None and mps.is_available() else "없음"
     info["장치"] = str(device())
     info["실행 프로필"] = f"{profile()} ({PROFILE_DESCRIPTIONS[profile()]})"
     info["CPU 코어 / PyTorch 스레드"] = f"{os.cpu_count()} / {torch.get_num_threads()}"
-    info["데이터 폴더"] = str(data.data_root())
+    info["데이터 폴더"] = _short_path(data.data_root())
+    info["데이터셋"] = dataset_status()
+    info["위젯"] = widget_status()
+    if short:
+        print(summary_line())
+        return info
     width = max(_display_width(k) for k in info)
     print("cnnlib 실행 환경")
     for key, value in info.items():

@@ -416,7 +416,11 @@ def test_config_extensions():
     assert "sphinx_exercise" in extensions
     # Jupyter Book이 이미 켜는 확장은 다시 넣지 않습니다 (설정이 두 군데 생깁니다).
     # 인라인 스크립트가 두 번 들어가는 것은 Sphinx 7.4의 문제로, book/_ext/dedupe_js.py가 막습니다.
-    assert CONFIG["sphinx"]["local_extensions"] == {"dedupe_js": "book/_ext"}
+    local = CONFIG["sphinx"]["local_extensions"]
+    assert local.get("dedupe_js") == "book/_ext"
+    # 한국어 검색(korean_search)과 실행 단추 정리(launch_ipynb_only)도 book/_ext의 파일입니다.
+    assert {"korean_search", "launch_ipynb_only"} <= set(local)
+    assert all((ROOT / folder / f"{name}.py").is_file() for name, folder in local.items()), local
     assert not {"sphinx_togglebutton", "sphinx_design"} & set(extensions)
     assert "colon_fence" in CONFIG["parse"]["myst_enable_extensions"]
 

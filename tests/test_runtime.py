@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -157,14 +158,16 @@ def test_set_threads_rejects_bad_values(bad):
 
 
 # ---------------------------------------------------------------- setup / report
-def test_setup_prints_profile_line(capsys, no_accelerator):
+def test_setup_prints_one_summary_line(capsys, no_accelerator):
     dev = cnnlib.setup(seed=7)
     out = capsys.readouterr().out
     assert isinstance(dev, torch.device) and dev.type == "cpu"
-    assert out.count("\n") == 2  # 프로필 한 줄, 장치·스레드·시드 한 줄
+    assert out.count("\n") == 1  # 각 장의 맨 위에 한 줄
     assert out.startswith("실행 프로필: ci (")
     assert runtime.PROFILE_DESCRIPTIONS["ci"] in out
-    assert "장치: cpu" in out and "CPU 스레드: 1" in out and "시드: 7" in out
+    assert "장치: cpu · " in out and "CPU 스레드: 1" in out and "시드: 7" in out
+    assert f"PyTorch {torch.__version__.split('+')[0]}" in out
+    assert out.strip() == runtime.summary_line(seed=7, threads=1)
     assert torch.get_num_threads() == 1
 
 
@@ -184,24 +187,109 @@ def test_setup_names_other_profiles(monkeypatch, capsys, profile):
     assert f"실행 프로필: {profile} ({runtime.PROFILE_DESCRIPTIONS[profile]})" in capsys.readouterr().out
 
 
-REPORT_KEYS = ["파이썬", "운영체제", "PyTorch", "torchvision", "CUDA", "장치", "실행 프로필",
-               "CPU 코어 / PyTorch 스레드", "데이터 폴더"]
+@pytest.fixture
+def fake_cuda(monkeypatch, no_accelerator):
+    """CUDA GPU 두 개(이름 'Tesla T4', 메모리 15 GiB)가 있는 척합니다."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(torch.cuda, "get_device_properties",
+                        lambda i: SimpleNamespace(name="Tesla T4", total_memory=15 * 1024**3))
+    monkeypatch.setattr(torch.version, "cuda", "12.4")
 
 
-def test_report_prints_and_returns_dict(monkeypatch, capsys, tmp_path):
+def test_device_description_cpu_cuda_mps(monkeypatch, no_accelerator, fake_cuda):
+    assert runtime.device_description() == "cuda (Tesla T4, 메모리 15.0 GB, 모두 2개)"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert runtime.device_description() == "cpu"
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert runtime.device_description() == "mps (Apple 실리콘 GPU)"
+
+
+def test_summary_line_on_gpu(capsys, fake_cuda, monkeypatch):
+    monkeypatch.delenv("CNNLIB_PROFILE")
+    cnnlib.setup(seed=0)
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("실행 프로필: gpu (") and "장치: cuda (Tesla T4, 메모리 15.0 GB, 모두 2개)" in line
+    assert "\n" not in line
+
+
+REPORT_KEYS = ["파이썬", "운영체제", "PyTorch", "torchvision", "CUDA", "MPS", "장치", "실행 프로필",
+               "CPU 코어 / PyTorch 스레드", "데이터 폴더", "데이터셋", "위젯"]
+
+
+def test_report_prints_and_returns_dict(monkeypatch, capsys, tmp_path, no_accelerator):
     monkeypatch.setenv("CNNLIB_DATA", str(tmp_path))
     info = cnnlib.report()
     out = capsys.readouterr().out
     assert list(info) == REPORT_KEYS
     assert out.splitlines()[0] == "cnnlib 실행 환경"
+    assert len(out.splitlines()) == 1 + len(REPORT_KEYS)
     for key, value in info.items():
         assert key in out and str(value) in out
+        assert re.search(HANGUL, key + value) or key in ("PyTorch", "torchvision") or value[0].isdigit(), (key, value)
     assert info["PyTorch"] == torch.__version__
     assert info["데이터 폴더"] == str(tmp_path)
     assert info["실행 프로필"].startswith("ci ")
-    if not torch.cuda.is_available():
-        assert info["CUDA"] == "없음" and info["장치"] in ("cpu", "mps")
+    assert info["CUDA"] == "없음" and info["MPS"] == "없음" and info["장치"] == "cpu"
+    assert info["데이터셋"].startswith("MNIST 없음 · FashionMNIST 없음 · CIFAR10 없음")
     assert list(tmp_path.iterdir()) == []  # report() only reads
+
+
+def test_report_short_prints_the_summary_line(capsys):
+    info = cnnlib.report(short=True)
+    out = capsys.readouterr().out
+    assert out.strip() == runtime.summary_line() and out.count("\n") == 1
+    assert list(info) == REPORT_KEYS
+
+
+def test_report_names_cuda_gpu_and_memory(capsys, fake_cuda):
+    info = cnnlib.report()
+    assert info["CUDA"] == "사용 가능 — Tesla T4, 메모리 15.0 GB (CUDA 12.4)"
+    assert info["장치"] == "cuda"
+    assert "Tesla T4" in capsys.readouterr().out
+
+
+def test_report_in_colab_without_gpu_says_how_to_turn_it_on(monkeypatch, capsys, no_accelerator):
+    monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
+    info = cnnlib.report()
+    out = capsys.readouterr().out
+    assert "런타임 유형 변경" in out
+    assert "enable_custom_widget_manager" in info["위젯"]
+
+
+def test_dataset_status_lists_what_is_present(shared_data):
+    assert runtime.dataset_status().startswith("MNIST 있음 · FashionMNIST 있음 · ")
+
+
+@pytest.mark.parametrize(
+    ("versions", "kernel", "expected"),
+    [
+        ({"ipywidgets": "8.1.7", "anywidget": "0.11.0"}, True, "그려집니다 — 노트북 커널 안입니다 (ipywidgets 8.1.7, anywidget 0.11.0)"),
+        ({"ipywidgets": "8.1.7", "anywidget": "0.11.0"}, False, "노트북 밖입니다"),
+        ({"ipywidgets": "8.1.7", "anywidget": None}, True, "그려지지 않습니다 — anywidget이(가) 없습니다"),
+        ({"ipywidgets": None, "anywidget": None}, True, "그려지지 않습니다 — ipywidgets, anywidget이(가) 없습니다"),
+    ],
+    ids=["kernel", "script", "no-anywidget", "nothing"],
+)
+def test_widget_status(monkeypatch, versions, kernel, expected):
+    monkeypatch.setattr(runtime, "_package_version", versions.get)
+    monkeypatch.setattr(runtime, "_in_notebook_kernel", lambda: kernel)
+    assert runtime.widget_status().startswith(expected)
+
+
+def test_widget_status_here_is_outside_a_kernel():
+    # pytest는 노트북 커널이 아니고, 이 가상 환경에는 ipywidgets와 anywidget이 있습니다.
+    assert not runtime._in_notebook_kernel()
+    assert runtime.widget_status().startswith("노트북 밖입니다")
+    assert runtime._package_version("no-such-package-cnnlib") is None
+
+
+def test_short_path_uses_tilde_under_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert runtime._short_path(tmp_path / ".cache" / "cnnlib") == "~/.cache/cnnlib"
+    assert runtime._short_path("/somewhere/else") == "/somewhere/else"
 
 
 # ---------------------------------------------------------------- package entry point
