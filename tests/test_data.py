@@ -213,15 +213,37 @@ def test_augment_transform_shifts_and_flips_training_images_only():
     aug = data.augment_transform("fashion_mnist", crop_padding=2, flip=True)
     train_loader, test_loader = data.loaders("fashion_mnist", batch_size=8, train_size=8, test_size=8,
                                              augment=aug)
-    assert train_loader.dataset.dataset.transform is aug
-    assert test_loader.dataset.dataset.transform is not aug
-    image = data.load_dataset("fashion_mnist", train=True, transform=None)[0][0]
+    assert train_loader.dataset.dataset.augment is aug
+    assert test_loader.dataset.dataset.augment is None
+    image = data.in_memory("fashion_mnist")[0][0]
     torch.manual_seed(0)
-    views = torch.stack([aug(image) for _ in range(16)])
-    assert views.shape == (16, 1, 28, 28)
-    assert len({v.numpy().tobytes() for v in views}) > 1, "증강한 그림이 모두 같으면 증강이 아닙니다"
-    plain = data.augment_transform("mnist", crop_padding=0, flip=False)
-    assert len(plain.transforms) == 2  # ToTensor, Normalize 뿐
+    views = torch.stack([aug(image) for _ in range(32)])
+    assert views.shape == (32, 1, 28, 28)
+    assert len({v.numpy().tobytes() for v in views}) > 5, "증강한 그림이 거의 모두 같으면 증강이 아닙니다"
+    # 모든 보기는 원본을 (-2..2)칸 옮기고 어쩌면 뒤집은 것이며, 빈 칸은 배경(원래 값 0)입니다.
+    background = (0 - 0.2860) / 0.3530
+    padded = torch.full((1, 32, 32), background)
+    padded[:, 2:30, 2:30] = image
+    shifts = [padded[:, i:i + 28, j:j + 28] for i in range(5) for j in range(5)]
+    candidates = shifts + [s.flip(-1) for s in shifts]
+    assert all(any(torch.equal(v, c) for c in candidates) for v in views)
+    same = data.augment_transform("mnist", crop_padding=0, flip=False)
+    assert torch.equal(same(image), image)
+
+
+def test_in_memory_equals_torchvision_transform():
+    import torch
+
+    from cnnlib import data
+
+    fast = data.in_memory("mnist", train=False)
+    slow = data.load_dataset("mnist", train=False)
+    for i in (0, 1, 9999):
+        assert torch.equal(fast[i][0], slow[i][0]) and fast[i][1] == slow[i][1]
+    assert len(fast) == len(slow) == 10_000
+    a, _ = data.loaders("mnist", batch_size=4, train_size=16, test_size=4)
+    x, y = next(iter(a))
+    assert x.shape == (4, 1, 28, 28) and y.dtype == torch.int64
 
 
 def test_augment_rejects_bad_arguments():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import warnings
 
 import matplotlib
@@ -53,13 +52,10 @@ def test_fit_learns_synthetic_task(loaders):
     train_loader, test_loader = loaders
     model = tiny_cnn()
     before = train.evaluate(model, test_loader)["acc"]
-    start = time.perf_counter()
     history = _fit(model, train_loader, test_loader)
-    elapsed = time.perf_counter() - start
     assert before < 0.6  # an untrained network is near chance (25 %)
     assert history.test_acc[-1] >= 0.9, history.summary()
     assert history.train_loss[-1] < history.train_loss[0]
-    assert elapsed < 10
     for name in ("train_loss", "train_acc", "test_loss", "test_acc", "seconds"):
         assert len(getattr(history, name)) == 3, name
     assert all(0.0 <= a <= 1.0 for a in history.train_acc + history.test_acc)
