@@ -59,6 +59,10 @@ def _run(cmd, **kwargs) -> subprocess.CompletedProcess:
 
 def _clean_env(**extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # 빌드 격리를 끄면 pip이 setuptools를 색인에서 받지 않고 빌려 온 환경의 것을 씁니다. 그래서 이
+    # 테스트는 네트워크 없는 네임스페이스(.ci/test)에서도, 패키지 미러가 없는 기계에서도 돕니다.
+    # (설치 셀의 명령 자체는 그대로입니다; pip 설정만 환경 변수로 바꿉니다.)
+    env["PIP_NO_BUILD_ISOLATION"] = "0"
     return {**env, **extra}
 
 
@@ -124,6 +128,7 @@ def test_colab_first_cell_installs_cnnlib_and_runs_a_chapter(tmp_path, monkeypat
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("CNNLIB_PROFILE", "ci")
     monkeypatch.setenv("CNNLIB_THREADS", "1")
+    monkeypatch.setenv("PIP_NO_BUILD_ISOLATION", "0")  # _clean_env의 설명: 네트워크 없이 빌드
     if SHARED_DATA.is_dir():  # 이 장은 데이터를 쓰지 않지만, CI와 같은 환경에서 돌립니다.
         monkeypatch.setenv("CNNLIB_DATA", str(SHARED_DATA))
     from nbclient import NotebookClient
