@@ -22,7 +22,7 @@ from functools import partial
 
 from torch import nn
 
-__all__ = ["check_choice", "check_positive_int", "guard_input", "make_features", "mlp_head", "lrn"]
+__all__ = ["check_choice", "check_positive_int", "check_variant", "guard_input", "make_features", "mlp_head", "lrn"]
 
 
 def check_choice(value, choices, what: str):
@@ -39,6 +39,20 @@ def check_positive_int(value, what: str) -> int:
         raise ValueError(f"{what}은(는) 1 이상의 정수여야 합니다. 받은 값: {value!r} "
                          f"({what} must be a positive int)")
     return value
+
+
+def check_variant(variant, choices, in_channels, num_classes) -> tuple[bool, int, int]:
+    """변형 이름을 확인하고 입출력 크기의 기본값을 채웁니다: ``(small, in_channels, num_classes)``.
+
+    ``"small"`` 변형은 흑백 28×28 이미지 10클래스(1, 10), 그 밖에는 ImageNet(3, 1000)이 기본값입니다.
+    """
+    check_choice(variant, tuple(choices), "variant")
+    small = variant == "small"
+    in_channels = (1 if small else 3) if in_channels is None else in_channels
+    num_classes = (10 if small else 1000) if num_classes is None else num_classes
+    check_positive_int(in_channels, "in_channels")
+    check_positive_int(num_classes, "num_classes")
+    return small, in_channels, num_classes
 
 
 class _InputGuard:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from ._common import check_choice, check_positive_int, guard_input
+from ._common import check_variant, guard_input
 
 __all__ = ["DenseLayer", "DenseBlock", "Transition", "DenseNet", "densenet", "DENSENET_CFGS"]
 
@@ -96,12 +96,7 @@ class DenseNet(nn.Module):
 def densenet(variant: str = "densenet121", in_channels: int | None = None,
              num_classes: int | None = None) -> DenseNet:
     """DenseNet을 만듭니다. ``variant``는 ``"densenet121"``, ``"densenet169"``, ``"small"``."""
-    check_choice(variant, tuple(DENSENET_CFGS), "variant")
-    small = variant == "small"
-    in_channels = (1 if small else 3) if in_channels is None else in_channels
-    num_classes = (10 if small else 1000) if num_classes is None else num_classes
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(num_classes, "num_classes")
+    small, in_channels, num_classes = check_variant(variant, tuple(DENSENET_CFGS), in_channels, num_classes)
     k, blocks, init, stem = DENSENET_CFGS[variant]
     model = DenseNet(k, blocks, init, stem, in_channels, num_classes)
     return guard_input(model, f"DenseNet({variant})", in_channels, min_size=28 if small else 32)

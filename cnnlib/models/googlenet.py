@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._common import check_choice, check_positive_int, guard_input
+from ._common import check_variant, guard_input
 
 __all__ = ["googlenet", "Inception", "NaiveInception", "InceptionAux", "BasicConv2d", "aux_loss",
            "GOOGLENET_CFGS"]
@@ -176,12 +176,7 @@ class GoogLeNet(nn.Module):
 def googlenet(variant: str = "torchvision", in_channels: int | None = None, num_classes: int | None = None,
               aux_logits: bool = False) -> GoogLeNet:
     """GoogLeNet을 만듭니다. ``variant``는 ``"torchvision"``, ``"paper"``, ``"small"``."""
-    check_choice(variant, tuple(GOOGLENET_CFGS), "variant")
-    small = variant == "small"
-    in_channels = (1 if small else 3) if in_channels is None else in_channels
-    num_classes = (10 if small else 1000) if num_classes is None else num_classes
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(num_classes, "num_classes")
+    small, in_channels, num_classes = check_variant(variant, tuple(GOOGLENET_CFGS), in_channels, num_classes)
     model = GoogLeNet(variant, in_channels, num_classes, bool(aux_logits))
     return guard_input(model, f"GoogLeNet({variant})", in_channels, min_size=28 if small else 32)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from ._common import check_choice, check_positive_int, guard_input
+from ._common import check_variant, guard_input
 
 __all__ = ["conv_bn_act", "DepthwiseSeparable", "InvertedResidual", "mobilenet_v1", "mobilenet_v2",
            "MOBILENET_V1_CFG", "MOBILENET_V2_CFG"]
@@ -83,12 +83,7 @@ class _MobileNet(nn.Module):
 def mobilenet_v1(variant: str = "imagenet", in_channels: int | None = None, num_classes: int | None = None,
                  width: float = 1.0) -> _MobileNet:
     """MobileNet v1. ``variant="small"``은 28×28용(줄기 스트라이드 1, 뒤쪽 블록 생략)."""
-    check_choice(variant, ("imagenet", "small"), "variant")
-    small = variant == "small"
-    in_channels = (1 if small else 3) if in_channels is None else in_channels
-    num_classes = (10 if small else 1000) if num_classes is None else num_classes
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(num_classes, "num_classes")
+    small, in_channels, num_classes = check_variant(variant, ("imagenet", "small"), in_channels, num_classes)
     _check_width(width)
     cfg = MOBILENET_V1_CFG[:6] if small else MOBILENET_V1_CFG  # small: 28 → 28 → 14 → 7 → 4
     ch = make_divisible(32 * width)
@@ -105,12 +100,7 @@ def mobilenet_v2(variant: str = "imagenet", in_channels: int | None = None, num_
                  width: float = 1.0) -> _MobileNet:
     """MobileNet v2. ``"imagenet"``은 torchvision과 같고, ``"small"``은 28×28용(스트라이드를 줄이고
     뒤쪽 단계 생략, 마지막 1×1을 1280 대신 256채널)."""
-    check_choice(variant, ("imagenet", "small"), "variant")
-    small = variant == "small"
-    in_channels = (1 if small else 3) if in_channels is None else in_channels
-    num_classes = (10 if small else 1000) if num_classes is None else num_classes
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(num_classes, "num_classes")
+    small, in_channels, num_classes = check_variant(variant, ("imagenet", "small"), in_channels, num_classes)
     _check_width(width)
     # small: 28 → (줄기 s1) 28 → 24채널 단계 s1 → 32채널 s2 14 → 64채널 s2 7 → 96채널
     cfg = [(1, 16, 1, 1), (6, 24, 2, 1), (6, 32, 3, 2), (6, 64, 2, 2), (6, 96, 2, 1)] if small \

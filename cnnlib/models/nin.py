@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from ._common import ConvNet, check_choice, check_positive_int, guard_input, relu
+from ._common import ConvNet, check_variant, guard_input, relu
 
 __all__ = ["nin", "mlpconv", "NIN_CFGS"]
 
@@ -46,13 +46,8 @@ def nin(variant: str = "imagenet", in_channels: int | None = None, num_classes: 
     ``batch_norm``의 기본값은 ``"small"``이면 True(짧은 CPU 학습에서 안정적으로 수렴하도록),
     ``"imagenet"``이면 False(논문과 같게)입니다.
     """
-    check_choice(variant, tuple(NIN_CFGS), "variant")
-    small = variant == "small"
-    in_channels = (1 if small else 3) if in_channels is None else in_channels
-    num_classes = (10 if small else 1000) if num_classes is None else num_classes
+    small, in_channels, num_classes = check_variant(variant, tuple(NIN_CFGS), in_channels, num_classes)
     batch_norm = small if batch_norm is None else batch_norm
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(num_classes, "num_classes")
     layers: list[nn.Module] = []
     ch = in_channels
     for item in NIN_CFGS[variant]:

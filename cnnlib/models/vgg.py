@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from ._common import ConvNet, check_choice, check_positive_int, guard_input, make_features, mlp_head
+from ._common import ConvNet, check_variant, guard_input, make_features, mlp_head
 
 __all__ = ["vgg", "VGG_CFGS", "VGG_DEPTHS"]
 
@@ -34,12 +34,7 @@ def vgg(variant: int | str = 16, batch_norm: bool = False, in_channels: int | No
         num_classes: int | None = None, dropout: float = 0.5) -> ConvNet:
     """VGG를 만듭니다. ``variant``는 11·13·16·19 (또는 논문의 "A"·"B"·"D"·"E"), 또는 ``"small"``."""
     variant = VGG_DEPTHS.get(variant, variant) if not isinstance(variant, bool) else variant
-    check_choice(variant, tuple(VGG_CFGS), "variant")
-    small = variant == "small"
-    in_channels = (1 if small else 3) if in_channels is None else in_channels
-    num_classes = (10 if small else 1000) if num_classes is None else num_classes
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(num_classes, "num_classes")
+    small, in_channels, num_classes = check_variant(variant, tuple(VGG_CFGS), in_channels, num_classes)
     cfg = VGG_CFGS[variant]
     features = make_features(cfg, in_channels, batch_norm=batch_norm)
     pool = 3 if small else 7
