@@ -222,17 +222,25 @@ def conv2d_im2col(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=
 
     창을 모두 펼친 행렬 ``(C·K_h·K_w) × (H_out·W_out)``에 펼친 가중치
     ``C_out × (C·K_h·K_w)``를 곱하면 출력 전체가 한 번에 나옵니다.
+
+    펼친 행렬은 입력보다 K_h·K_w배 큽니다. 그래서 Caffe처럼 이미지 한 장씩
+    펼치고 곱합니다: 배치 전체를 한꺼번에 펼치면 큰 메모리를 새로 받느라
+    (페이지 할당) 행렬 곱셈만큼의 시간이 더 듭니다 (benchmarks/bench_conv2d.py).
     """
     kernel, stride, padding, dilation, groups, (ho, wo) = _conv_args(
         x, weight, bias, stride, padding, dilation, groups
     )
     n = x.shape[0]
     c_out = weight.shape[0]
-    cols = _windows(pad2d(x, padding), kernel, stride, dilation, (ho, wo))
-    # (N, 그룹, 그룹당 C·K_h·K_w, H_out·W_out)
-    cols = cols.reshape(n, groups, -1, ho * wo)
+    xp = pad2d(x, padding)
     w = weight.reshape(groups, c_out // groups, -1)
-    out = torch.matmul(w, cols).reshape(n, c_out, ho, wo)
+    outs = []
+    for k in range(n):
+        cols = _windows(xp[k : k + 1], kernel, stride, dilation, (ho, wo))
+        # (그룹, 그룹당 C·K_h·K_w, H_out·W_out)
+        cols = cols.reshape(groups, -1, ho * wo)
+        outs.append(torch.matmul(w, cols))
+    out = torch.stack(outs).reshape(n, c_out, ho, wo)
     if bias is not None:
         out = out + bias.view(1, -1, 1, 1)
     return out

@@ -8,11 +8,13 @@
 """
 
 from importlib import import_module
+from pathlib import Path
 
 from ._core import Verdict
 
-# 장마다 모듈 하나(chNN.py)가 ex{장}_{번호} 함수들을 __all__에 적어 둡니다.
-_CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10")
+# 장마다 모듈 하나(chNN.py)가 ex{장}_{번호} 함수들을 __all__에 적어 둡니다. 이 폴더의 chNN.py를
+# 모두 장 번호 순서로 불러옵니다 (새 장은 파일만 더하면 됩니다).
+_CHAPTERS = tuple(sorted(p.stem for p in Path(__file__).parent.glob("ch[0-9][0-9].py")))
 
 __all__ = ["Verdict"]
 for _name in _CHAPTERS:
