@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 import cnnlib
-from cnnlib import check, cost, data, explore, models, plot, runtime, train
+from cnnlib import check, cost, data, explore, models, plot, runtime, train, visualize
 from cnnlib import functional as F
 
 PACKAGE = Path(cnnlib.__file__).resolve().parent
@@ -76,6 +76,15 @@ CASES = {
     "연습문제 3.1에 'abc'": (lambda: check.ex3_1("abc"), TypeError, "숫자여야 합니다"),
     "연습문제 5.1에 None": (lambda: check.ex5_1(None), TypeError, "숫자여야 합니다"),
     "show_images: 문자열": (lambda: plot.show_images("abc"), TypeError, "이미지"),
+    # 시각화 (ZFNet식 특징 맵과 가림 민감도)
+    "activations: 모델이 아님": (lambda: visualize.activations("net", X, [nn.Conv2d]), TypeError, "nn.Module"),
+    "activations: 없는 층 이름": (lambda: visualize.activations(nn.Sequential(nn.Conv2d(3, 4, 3)), X, ["conv9"]),
+                               ValueError, "층이 없습니다"),
+    "activations: 빈 층 목록": (lambda: visualize.activations(nn.Conv2d(3, 4, 3), X, []), ValueError, "비어 있습니다"),
+    "occlusion: 패치가 이미지보다 큼": (lambda: visualize.occlusion_sensitivity(
+        nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2)), X[0], 0, patch=9), ValueError, "보다 큽니다"),
+    "occlusion: 이미지 차원": (lambda: visualize.occlusion_sensitivity(nn.Conv2d(3, 4, 3), torch.zeros(8, 8), 0),
+                             ValueError, "모양"),
 }
 
 HANGUL = re.compile("[가-힣]")
