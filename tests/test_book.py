@@ -60,8 +60,19 @@ def _chapter_ids() -> list[str]:
     return sorted(listed | on_disk)
 
 
+def _book_notebook_ids() -> list[str]:
+    """Notebook pages outside chapters/ (e.g. the appendix book/model_comparison.ipynb), on disk or in the TOC."""
+    listed = {e.removesuffix(".ipynb") for e in toc_entries()
+              if e.startswith("book/") and resolve(e) is not None and resolve(e).suffix == ".ipynb"}
+    on_disk = {f"book/{p.stem}" for p in (ROOT / "book").glob("*.ipynb")}
+    return sorted(listed | on_disk)
+
+
 CHAPTERS = _chapter_ids()
 chapter_param = pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.split("/")[-1] for c in CHAPTERS])
+# 연습문제를 뺀 노트북 위생 규칙(설치 셀, 프로필 줄, 저장된 출력, 제목, 용어)은 부록 노트북에도 적용합니다.
+NOTEBOOKS = CHAPTERS + _book_notebook_ids()
+notebook_param = pytest.mark.parametrize("chapter", NOTEBOOKS, ids=[c.split("/")[-1] for c in NOTEBOOKS])
 
 
 @cache
@@ -211,6 +222,7 @@ def test_toc_entries_are_unique():
 def test_every_chapter_notebook_is_in_toc():
     listed = {e.removesuffix(".ipynb") for e in toc_entries()}
     missing = [p.name for p in sorted((ROOT / "chapters").glob("*.ipynb")) if f"chapters/{p.stem}" not in listed]
+    missing += [f"book/{p.name}" for p in sorted((ROOT / "book").glob("*.ipynb")) if f"book/{p.stem}" not in listed]
     assert not missing, f"notebooks missing from _toc.yml: {missing}"
 
 
@@ -234,7 +246,7 @@ def test_chapters_sit_in_their_parts_in_number_order():
 
 
 # ---------------------------------------------------------------- chapter notebooks
-@chapter_param
+@notebook_param
 def test_notebook_is_valid_nbformat(chapter):
     notebook(chapter)
     nb = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
@@ -242,7 +254,7 @@ def test_notebook_is_valid_nbformat(chapter):
     assert nb.metadata.get("kernelspec", {}).get("language", "python") == "python"
 
 
-@chapter_param
+@notebook_param
 def test_install_cell_url_matches_config(chapter):
     nb = notebook(chapter)
     expected = CONFIG["repository"]["url"]
@@ -260,14 +272,14 @@ def test_install_cell_url_matches_config(chapter):
         assert installs[0][0] <= setup[0], "the install cell must come before cnnlib.setup()"
 
 
-@chapter_param
+@notebook_param
 def test_chapter_calls_setup(chapter):
     nb = notebook(chapter)
     calls = [i for i, c in code_cells(nb) if re.search(r"\bcnnlib\.setup\(", code_without_comments(source(c)))]
     assert calls, "no code cell calls cnnlib.setup() (it prints the run profile)"
 
 
-@chapter_param
+@notebook_param
 def test_outputs_only_in_check_output_cells(chapter):
     nb = notebook(chapter)
     problems = []
@@ -281,14 +293,14 @@ def test_outputs_only_in_check_output_cells(chapter):
     assert not problems, "\n".join(problems)
 
 
-@chapter_param
+@notebook_param
 def test_no_absolute_local_paths(chapter):
     nb = notebook(chapter)
     hits = [(i, p) for i, c in enumerate(nb["cells"]) for p in LOCAL_PATHS if p in source(c)]
     assert not hits, f"absolute local paths (cell, path): {hits}"
 
 
-@chapter_param
+@notebook_param
 def test_chapter_starts_with_one_title(chapter):
     """One H1 title first and no skipped heading levels (myst warns; the -W build fails)."""
     levels, fence = [], None
@@ -350,7 +362,7 @@ def test_glossary_has_enough_terms():
     assert len(terms) == len(set(terms)), "a glossary term is defined twice"
 
 
-@chapter_param
+@notebook_param
 def test_chapter_terms_are_in_glossary(chapter):
     known = {t for entry in glossary_entries() for t in entry}
     used = {term_target(r) for r in roles(markdown(notebook(chapter)), "term")}
@@ -428,7 +440,7 @@ def test_config_extensions():
 def test_build_folder_is_not_collected(pytestconfig):
     # the settings pytest really uses (from pyproject.toml)
     assert "_build" in pytestconfig.getini("norecursedirs")
-    assert set(pytestconfig.getini("testpaths")) == {"tests", "chapters"}
+    assert set(pytestconfig.getini("testpaths")) == {"tests", "chapters", "book/model_comparison.ipynb"}
     assert "_build" in CONFIG["exclude_patterns"]
 
 

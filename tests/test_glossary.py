@@ -143,7 +143,7 @@ def lint_text(text: str, glossary: list[Entry], where: str, *, markdown: bool = 
 
 
 def scanned_files() -> list[Path]:
-    files = sorted((ROOT / "chapters").glob("*.ipynb"))
+    files = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.ipynb"))
     files += sorted(p for p in (ROOT / "book").rglob("*.md") if "vendor" not in p.relative_to(ROOT).parts)
     files += [ROOT / "README.md", ROOT / "chapters" / "README.md"]
     return [f for f in files if f.is_file()]

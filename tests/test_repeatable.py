@@ -23,7 +23,7 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.ipynb"))
 UNSTABLE = re.compile(r"(^|_)(time|times|sec|secs|seconds|ips|speed|wall|latency|ms)(_|$)")
 GLUE_MIME = "application/papermill.record/"
 

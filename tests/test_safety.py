@@ -83,7 +83,7 @@ def _notebook_code(path: Path) -> list[tuple[int, str]]:
 
 PY_FILES = sorted((ROOT / "cnnlib").rglob("*.py")) + sorted((ROOT / "benchmarks").rglob("*.py")) \
     + sorted((ROOT / "book" / "_ext").rglob("*.py"))
-NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", PY_FILES, ids=lambda p: str(p.relative_to(ROOT)))
