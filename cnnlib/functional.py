@@ -28,6 +28,10 @@ __all__ = [
     "conv2d",
     "conv2d_loops",
     "conv2d_im2col",
+    "conv2d_grouped",
+    "depthwise_conv2d",
+    "pointwise_conv2d",
+    "separable_conv2d",
     "correlate2d",
     "convolve2d",
     "pool2d",
@@ -252,6 +256,82 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, meth
     if impl is None:
         raise ValueError(f"method는 'im2col'이나 'loops'여야 합니다. 받은 값: {method!r}")
     return impl(x, weight, bias, stride, padding, dilation, groups)
+
+
+# ---------------------------------------------------------------- 그룹·깊이별·1×1 합성곱 (13장)
+def conv2d_grouped(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """그룹 합성곱을 정의대로 계산합니다: 나누고, 따로 합성곱하고, 이어 붙이기.
+
+    입력 채널을 ``groups``개 조각으로, 필터(출력 채널)도 ``groups``개 조각으로 나눈 뒤, g번째
+    필터 조각은 g번째 입력 조각만 보고 보통 합성곱(``groups=1``)을 합니다. 조각들의 출력을 채널
+    방향으로 이어 붙이면 ``F.conv2d(..., groups=groups)``와 같습니다. 가중치 모양은 PyTorch와 같은
+    ``(C_out, C_in / groups, K_h, K_w)``입니다.
+    """
+    _, stride, padding, dilation, groups, _ = _conv_args(x, weight, bias, stride, padding, dilation, groups)
+    xs = x.split(x.shape[1] // groups, dim=1)
+    ws = weight.split(weight.shape[0] // groups, dim=0)
+    bs = bias.split(weight.shape[0] // groups) if bias is not None else [None] * groups
+    outs = [conv2d_im2col(xg, wg, bg, stride, padding, dilation, 1) for xg, wg, bg in zip(xs, ws, bs, strict=True)]
+    return torch.cat(outs, dim=1)
+
+
+def depthwise_conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """깊이별 합성곱: 채널마다 자기 커널 하나로만 합성곱하고 채널끼리 더하지 않습니다.
+
+    가중치 모양은 ``(C·m, 1, K_h, K_w)``입니다(``m``은 채널마다 만드는 출력 수, 보통 1).
+    ``F.conv2d(x, weight, groups=C)``와 같지만, 행렬 곱 없이 창과 커널을 원소끼리 곱해
+    커널 칸(K_h·K_w)에 대해서만 더합니다. 출력 한 칸에 드는 곱셈-누산은 K_h·K_w번뿐입니다.
+    """
+    _check_tensor(x, "입력 x", 4, " (N, C, H, W) — 이미지 한 장이면 x.unsqueeze(0)을 쓰세요")
+    _check_tensor(weight, "가중치 weight", 4, " (C·m, 1, K_h, K_w)")
+    c = x.shape[1]
+    if weight.shape[1] != 1 or weight.shape[0] % c:
+        raise ValueError(
+            f"깊이별 합성곱의 가중치는 (C·m, 1, K_h, K_w) 모양이어야 합니다: 채널마다 깊이 1인 커널을 m개씩. "
+            f"입력은 {c}채널인데 받은 가중치 모양은 {tuple(weight.shape)}입니다. "
+            f"(depthwise weight must be (C*m, 1, kh, kw) with C={c}, got {tuple(weight.shape)})"
+        )
+    kernel, stride, padding, dilation, _, out_hw = _conv_args(x, weight, bias, stride, padding, dilation, c)
+    windows = _windows(pad2d(x, padding), kernel, stride, dilation, out_hw)  # (N, C, K_h·K_w, H_out, W_out)
+    m = weight.shape[0] // c
+    if m > 1:
+        windows = windows.repeat_interleave(m, dim=1)  # 출력 채널 c·m + j는 입력 채널 c를 봅니다
+    out = (windows * weight.reshape(1, c * m, -1, 1, 1)).sum(dim=2)
+    if bias is not None:
+        out = out + bias.view(1, -1, 1, 1)
+    return out
+
+
+def pointwise_conv2d(x, weight, bias=None):
+    """1×1 합성곱: 위치마다 채널 벡터에 같은 행렬 ``W``(C_out × C_in)를 곱합니다.
+
+    ``weight``는 ``(C_out, C_in, 1, 1)``이나 ``(C_out, C_in)``입니다. 공간 방향으로는 아무것도
+    섞지 않고 채널만 섞습니다.
+    """
+    _check_tensor(x, "입력 x", 4, " (N, C, H, W) — 이미지 한 장이면 x.unsqueeze(0)을 쓰세요")
+    if isinstance(weight, torch.Tensor) and weight.dim() == 4:
+        if tuple(weight.shape[2:]) != (1, 1):
+            raise ValueError(
+                f"1×1 합성곱의 가중치는 (C_out, C_in, 1, 1)이어야 합니다. 받은 모양: {tuple(weight.shape)} "
+                "(pointwise weight must be 1x1)"
+            )
+        weight = weight.flatten(1)
+    _check_tensor(weight, "가중치 weight", 2, " (C_out, C_in) 또는 (C_out, C_in, 1, 1)")
+    _conv_args(x, weight[:, :, None, None], bias, 1, 0, 1, 1)
+    out = torch.einsum("oc,nchw->nohw", weight, x)
+    if bias is not None:
+        out = out + bias.view(1, -1, 1, 1)
+    return out
+
+
+def separable_conv2d(x, depthwise_weight, pointwise_weight, stride=1, padding=0, dilation=1):
+    """깊이별 분리 합성곱: :func:`depthwise_conv2d`(공간) 다음 :func:`pointwise_conv2d`(채널).
+
+    MobileNet의 블록에서 배치 정규화와 활성 함수를 뺀 핵심입니다. 같은 출력 모양의 보통
+    K×K 합성곱에 견주면 곱셈-누산이 약 ``1/C_out + 1/(K_h·K_w)``배입니다.
+    """
+    hidden = depthwise_conv2d(x, depthwise_weight, None, stride, padding, dilation)
+    return pointwise_conv2d(hidden, pointwise_weight)
 
 
 def _as_image(t, name):
