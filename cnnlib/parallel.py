@@ -9,6 +9,9 @@
   걸음임을 보입니다. 가중치의 최대 차이와 각 프로세스가 받은 표본 번호를 돌려줍니다.
 * :func:`allreduce_megabytes` — 걸음마다 프로세스들이 주고받아 평균 내는 기울기의 크기
   (매개변수 수 × 4바이트).
+* :func:`ddp_train_worker`와 :func:`train_single` — 16장의 짧은 데이터 병렬 학습: 프로세스마다
+  ``DistributedSampler``로 나눈 MNIST 부분집합을 DDP로 학습하고(올리듀스 시간도 잽니다), 같은 학습을
+  프로세스 하나가 두 배 큰 배치로 되풀이합니다. 두 결과를 견주면 DDP가 무엇을 하는지 보입니다.
 
 ``torchrun --nproc-per-node 2 -m cnnlib.parallel``로도 같은 확인을 돌릴 수 있습니다.
 """
@@ -25,7 +28,8 @@ from datetime import timedelta
 import torch
 from torch import nn
 
-__all__ = ["launch", "free_port", "ddp_gradient_check", "allreduce_megabytes", "default_backend"]
+__all__ = ["launch", "free_port", "ddp_gradient_check", "allreduce_megabytes", "default_backend",
+           "train_subset", "ddp_train_worker", "train_single", "rank_batches", "lenet5_modern"]
 
 LOOPBACK = "127.0.0.1"
 
@@ -147,11 +151,30 @@ def launch(worker, nprocs: int = 2, *, args: tuple = (), backend: str | None = N
 
 
 # ---------------------------------------------------------------- 같은 기울기인지 확인
-def _demo_model(seed: int) -> nn.Module:
-    from . import models
+def lenet5_modern() -> nn.Sequential:
+    """``cnnlib.models.lenet5("modern")``과 구조, 층 이름, 초기화 순서가 같은 LeNet-5.
 
+    자식 프로세스는 모두 파이썬을 새로 띄우므로, ``cnnlib.models``를 불러오면 딸려 오는 torchvision까지
+    프로세스마다 몇 초씩 다시 불러옵니다. 그 시간을 아끼려고 여기서 직접 만듭니다. 같은 시드로 만들면
+    가중치까지 같다는 것을 ``tests/test_parallel.py``가 확인합니다(``state_dict``를 서로 불러올 수 있습니다).
+    """
+    from collections import OrderedDict
+
+    c3 = nn.Conv2d(6, 16, 5)  # lenet5()와 같은 순서로 만들어야 같은 시드에서 같은 초깃값이 나옵니다
+    return nn.Sequential(OrderedDict([
+        ("C1", nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(inplace=True))),
+        ("S2", nn.MaxPool2d(2)),
+        ("C3", nn.Sequential(c3, nn.ReLU(inplace=True))),
+        ("S4", nn.MaxPool2d(2)),
+        ("C5", nn.Sequential(nn.Conv2d(16, 120, 5), nn.ReLU(inplace=True), nn.Flatten())),
+        ("F6", nn.Sequential(nn.Linear(120, 84), nn.ReLU(inplace=True))),
+        ("OUT", nn.Linear(84, 10)),
+    ]))
+
+
+def _demo_model(seed: int) -> nn.Module:
     torch.manual_seed(seed)
-    return models.lenet5("modern")
+    return lenet5_modern()
 
 
 def _demo_data(n: int, seed: int):
@@ -209,6 +232,147 @@ def allreduce_megabytes(model: nn.Module, bytes_per_value: int = 4) -> float:
         raise TypeError(f"model은 nn.Module이어야 합니다. 받은 타입: {type(model).__name__}")
     n = sum(p.numel() for p in model.parameters() if p.requires_grad)
     return n * bytes_per_value / 1e6
+
+
+# ---------------------------------------------------------------- 짧은 데이터 병렬 학습 (16장)
+def train_subset(name: str = "mnist", n: int | None = 512, seed: int = 0):
+    """학습 데이터에서 ``seed``로 고른 ``n``장(``None``이면 전체)을 텐서 ``(x, y)``로 돌려줍니다.
+
+    부모 프로세스와 자식 프로세스가 이 함수를 따로 불러도 같은 표본을 얻습니다.
+    """
+    from . import data
+
+    ds = data.in_memory(name, train=True)
+    x, y = ds.images, ds.targets
+    if n is not None and n < len(y):
+        idx = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))[:n]
+        x, y = x[idx], y[idx]
+    return x, y
+
+
+def _sampler(n: int, world_size: int, rank: int, seed: int, epoch: int):
+    from torch.utils.data import DistributedSampler
+
+    sampler = DistributedSampler(range(n), num_replicas=world_size, rank=rank, shuffle=True, seed=seed)
+    sampler.set_epoch(epoch)  # 에폭마다 섞는 순서를 바꿉니다 (모든 순위가 같은 순서를 씁니다)
+    return sampler
+
+
+def rank_batches(n: int, world_size: int, batch_per_process: int, seed: int, epoch: int) -> list:
+    """에폭 ``epoch``에서 순위마다 받는 미니배치들의 표본 번호: ``[순위][걸음] -> 번호 목록``.
+
+    ``DistributedSampler``(섞기, ``seed``)가 나눈 번호를 ``batch_per_process``개씩 자르고,
+    모자란 마지막 묶음은 버립니다(``drop_last``).
+    """
+    out = []
+    for rank in range(world_size):
+        idx = list(_sampler(n, world_size, rank, seed, epoch))
+        out.append([idx[i:i + batch_per_process] for i in range(0, len(idx) - batch_per_process + 1,
+                                                                  batch_per_process)])
+    return out
+
+
+def _allreduce_seconds(megabytes, repeats: int) -> list:
+    """크기(MB)마다 ``all_reduce``에 걸린 시간(초)의 중앙값. 모든 순위가 함께 불러야 합니다."""
+    import statistics
+
+    import torch.distributed as dist
+
+    out = []
+    for mb in megabytes:
+        t = torch.ones(max(1, int(mb * 1e6 / 4)))
+        dist.all_reduce(t)  # 준비 운동 (첫 호출은 연결을 만드느라 느립니다)
+        times = []
+        for _ in range(repeats):
+            dist.barrier()
+            start = time.perf_counter()
+            dist.all_reduce(t)
+            times.append(time.perf_counter() - start)
+        out.append(statistics.median(times))
+    return out
+
+
+def ddp_train_worker(rank: int, world_size: int, x: torch.Tensor, y: torch.Tensor, batch_per_process: int = 32,
+                     steps: int = 16, lr: float = 0.05, seed: int = 0, allreduce_mb: tuple = (),
+                     repeats: int = 3) -> dict:
+    """DDP로 LeNet-5(modern)를 ``steps``걸음 학습하는 작업자 (프로세스마다 하나씩 돕니다).
+
+    학습 데이터 ``x``, ``y``는 부모 프로세스가 넘깁니다(:func:`train_subset`). 일부러 순위마다 다른 시드로 모델을 만들어, DDP가 시작할 때 순위 0의 가중치를 모두에게
+    보낸다(broadcast)는 것을 보입니다. 돌려주는 값: ``indices``(첫 에폭에 이 순위가 받은 표본 번호),
+    ``before``/``after``(DDP로 감싸기 전후 가중치의 합), ``first_grads``(첫 걸음의 평균 기울기),
+    ``losses``(걸음마다 모든 순위의 평균 손실), ``state``(순위 0만: 학습 뒤 가중치),
+    ``started_at``(작업자가 시작한 시각, ``time.time()``), ``ddp_seconds``(모델을 만들고 DDP로 감싸는 시간), ``train_seconds``(그 뒤 학습 반복문의 시간), ``allreduce_seconds``(``allreduce_mb``의
+    크기마다).
+    """
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel as DDP
+    from torch.utils.data import DataLoader, TensorDataset
+
+    started_at = time.time()                        # 부모가 프로세스를 띄운 뒤 여기까지 걸린 시간을 재려고
+    start = time.perf_counter()
+    model = _demo_model(seed + rank)                  # 순위마다 다른 초깃값
+    before = sum(p.sum().item() for p in model.parameters())
+    ddp = DDP(model)                                # 여기서 순위 0의 가중치가 모두에게 복사됩니다
+    after = sum(p.sum().item() for p in model.parameters())
+    ddp_seconds = time.perf_counter() - start      # 처음 부르는 DDP는 필요한 모듈을 불러오느라 몇 초 걸립니다
+    start = time.perf_counter()
+    opt = torch.optim.SGD(ddp.parameters(), lr=lr, momentum=0.9)
+    losses, first_grads, first_indices = [], None, None
+    epoch = 0
+    while len(losses) < steps:
+        sampler = _sampler(len(y), world_size, rank, seed, epoch)
+        if epoch == 0:
+            first_indices = list(sampler)
+        loader = DataLoader(TensorDataset(x, y), batch_size=batch_per_process, sampler=sampler, drop_last=True)
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(ddp(xb), yb)
+            loss.backward()                         # 역전파하면서 기울기를 올리듀스해 평균 냅니다
+            if first_grads is None:
+                first_grads = {k: p.grad.clone() for k, p in model.named_parameters()}
+            opt.step()
+            mean_loss = loss.detach().clone()
+            dist.all_reduce(mean_loss)              # 기록용: 모든 순위의 손실 평균
+            losses.append(mean_loss.item() / world_size)
+            if len(losses) == steps:
+                break
+        epoch += 1
+    train_seconds = time.perf_counter() - start
+    return {"rank": rank, "started_at": started_at, "indices": first_indices, "before": before, "after": after,
+            "first_grads": first_grads, "losses": losses,
+            "state": dict(model.state_dict()) if rank == 0 else None, "ddp_seconds": ddp_seconds,
+            "train_seconds": train_seconds,
+            "allreduce_seconds": _allreduce_seconds(allreduce_mb, repeats)}
+
+
+def train_single(x: torch.Tensor, y: torch.Tensor, batch_per_process: int = 32, steps: int = 16,
+                 lr: float = 0.05, seed: int = 0, world_size: int = 2) -> dict:
+    """:func:`ddp_train_worker`와 같은 학습을 프로세스 하나가 배치 ``world_size``·B로 합니다.
+
+    걸음마다 모든 순위의 미니배치를 이어 붙인 배치 하나로 학습하므로, DDP가 맞게 작동하면
+    손실과 가중치가 (부동소수점 반올림 차이를 빼면) 같습니다.
+    """
+    model = _demo_model(seed)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    losses, first_grads = [], None
+    start = time.perf_counter()
+    epoch = 0
+    while len(losses) < steps:
+        per_rank = rank_batches(len(y), world_size, batch_per_process, seed, epoch)
+        for batches in zip(*per_rank, strict=True):
+            idx = [i for b in batches for i in b]
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x[idx]), y[idx])
+            loss.backward()
+            if first_grads is None:
+                first_grads = {k: p.grad.clone() for k, p in model.named_parameters()}
+            opt.step()
+            losses.append(loss.item())
+            if len(losses) == steps:
+                break
+        epoch += 1
+    return {"first_grads": first_grads, "losses": losses, "state": dict(model.state_dict()),
+            "train_seconds": time.perf_counter() - start}
 
 
 def main() -> None:  # pragma: no cover - torchrun/명령줄용

@@ -63,3 +63,49 @@ def test_free_port_is_on_loopback():
     with socket.socket() as s:
         s.bind((parallel.LOOPBACK, port))
     assert parallel.LOOPBACK == "127.0.0.1"
+
+
+def test_ddp_training_matches_one_process_with_double_batch(shared_data):
+    """16장의 실험을 작게: 프로세스 2개 × 배치 8로 3걸음 = 프로세스 1개 × 배치 16으로 3걸음."""
+    x, y = parallel.train_subset("mnist", 40, seed=1)
+    config = dict(batch_per_process=8, steps=3, lr=0.05, seed=1)
+    results = parallel.launch(parallel.ddp_train_worker, 2, backend="gloo", timeout=180,
+                              args=(x, y, *config.values(), (0.01,), 1))
+    assert multiprocessing.active_children() == []
+    single = parallel.train_single(x, y, **config, world_size=2)
+    first, second = results
+    # 표본은 겹치지 않고 모두 쓰이며, DDP는 순위 0의 초깃값을 모두에게 보냅니다.
+    assert set(first["indices"]).isdisjoint(second["indices"])
+    assert set(first["indices"]) | set(second["indices"]) == set(range(40))
+    assert first["before"] != second["before"] and first["after"] == second["after"] == first["before"]
+    assert max((first["first_grads"][k] - v).abs().max().item() for k, v in single["first_grads"].items()) < 1e-6
+    assert max((first["state"][k] - v).abs().max().item() for k, v in single["state"].items()) < 1e-5
+    assert first["losses"] == second["losses"]
+    assert first["losses"] == pytest.approx(single["losses"], abs=1e-5)
+    assert second["state"] is None and len(first["allreduce_seconds"]) == 1
+
+
+def test_rank_batches_follow_the_distributed_sampler():
+    per_rank = parallel.rank_batches(10, 2, 2, seed=0, epoch=0)
+    assert [len(b) for b in per_rank] == [2, 2]          # 순위마다 5개 → 배치 2개, 남는 하나는 버림
+    flat = [i for batches in per_rank for b in batches for i in b]
+    assert len(set(flat)) == len(flat) == 8
+    assert parallel.rank_batches(10, 2, 2, seed=0, epoch=1) != per_rank   # 에폭마다 다른 순서
+
+
+def test_train_subset_is_reproducible(shared_data):
+    x1, y1 = parallel.train_subset("mnist", 16, seed=3)
+    x2, y2 = parallel.train_subset("mnist", 16, seed=3)
+    assert x1.shape == (16, 1, 28, 28) and torch.equal(x1, x2) and torch.equal(y1, y2)
+
+
+def test_lenet5_modern_is_the_book_model():
+    torch.manual_seed(5)
+    ours = parallel.lenet5_modern()
+    torch.manual_seed(5)
+    book = models.lenet5("modern")
+    theirs = book.state_dict()
+    assert list(ours.state_dict()) == list(theirs)
+    assert all(torch.equal(v, theirs[k]) for k, v in ours.state_dict().items())
+    x = torch.randn(2, 1, 28, 28)
+    assert torch.equal(ours(x), book(x))
