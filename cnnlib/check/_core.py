@@ -67,6 +67,17 @@ def as_int(answer, exercise: str) -> int:
     return int(value)
 
 
+def as_function(answer, exercise: str, name: str):
+    """답이 함수(호출할 수 있는 것)인지 확인합니다. 독자가 직접 쓴 함수를 시험하는 연습문제에 씁니다."""
+    if not callable(answer):
+        call = f"check.ex{exercise.replace('.', '_')}({name})"
+        raise TypeError(
+            f"[연습문제 {exercise}] 답은 함수여야 합니다: {call}처럼 함수 이름을 괄호 없이 넘기세요. "
+            f"받은 값: {answer!r} (answer must be a function)"
+        )
+    return answer
+
+
 def as_tensor(answer, exercise: str):
     """답을 float 텐서로 바꿉니다 (리스트, NumPy 배열, 텐서)."""
     import torch

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ._core import Verdict, as_int, as_int_tuple, as_number, as_tensor, shift_zero_fill
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number, as_tensor, shift_zero_fill
 
 __all__ = ["ex1_1", "ex1_2", "ex1_3", "ex1_4", "ex1_5"]
 
@@ -195,11 +195,7 @@ _SHIFT_CASES = [(5, 7, 2, 0), (5, 7, 0, 3), (6, 6, -1, 2), (6, 6, 3, -2), (4, 9,
 
 def ex1_5(func) -> Verdict:
     """연습문제 1.5: 2차원 텐서를 (dx, dy)만큼 옮기고 빈 곳을 0으로 채우는 함수 ``func(x, dx, dy)``."""
-    if not callable(func):
-        raise TypeError(
-            f"[연습문제 1.5] 답은 함수여야 합니다 (예: check.ex1_5(shift_image)). "
-            f"받은 값: {type(func).__name__} (answer must be a function)"
-        )
+    as_function(func, "1.5", "shift_image")
     g = torch.Generator().manual_seed(15)
     for h, w, dx, dy in _SHIFT_CASES:
         x = torch.rand(h, w, generator=g) + 0.5  # 0이 아닌 값만: 채운 0과 구별됩니다

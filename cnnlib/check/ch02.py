@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .. import functional as cf
-from ._core import Verdict, as_int, as_int_tuple, as_number, as_tensor, shift_zero_fill
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number, as_tensor, shift_zero_fill
 
 __all__ = ["ex2_1", "ex2_2", "ex2_3", "ex2_4", "ex2_5", "ex2_6"]
 
@@ -165,11 +165,7 @@ _CASES = [(5, 5, 3, 3), (6, 9, 2, 3), (7, 4, 3, 1), (4, 4, 4, 4), (8, 6, 1, 2)]
 
 def ex2_6(func) -> Verdict:
     """연습문제 2.6: 반복문으로 구현한 2차원 교차 상관 함수 ``func(image, kernel)``."""
-    if not callable(func):
-        raise TypeError(
-            f"[연습문제 2.6] 답은 함수여야 합니다 (예: check.ex2_6(my_correlate2d)). "
-            f"받은 값: {type(func).__name__} (answer must be a function)"
-        )
+    as_function(func, "2.6", "my_correlate2d")
     g = torch.Generator().manual_seed(26)
     for h, w, kh, kw in _CASES:
         img = torch.randn(h, w, generator=g)

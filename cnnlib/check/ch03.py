@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ..functional import output_size
-from ._core import Verdict, as_int, as_int_tuple, as_number
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number
 
 __all__ = ["ex3_1", "ex3_2", "ex3_3", "ex3_4", "ex3_5", "ex3_6"]
 
@@ -116,11 +116,7 @@ def ex3_5(same_padding) -> Verdict:
     함수가 돌려준 패딩으로 스트라이드 1 합성곱을 했을 때 출력 크기가 입력
     크기와 같은지를 :func:`output_size`로 확인합니다.
     """
-    if not callable(same_padding):
-        raise TypeError(
-            "[연습문제 3.5] 답은 함수여야 합니다: check.ex3_5(same_padding)처럼 함수 이름을 "
-            f"괄호 없이 넘기세요. 받은 값: {same_padding!r} (answer must be a function)"
-        )
+    as_function(same_padding, "3.5", "same_padding")
     size = EX3_5["size"]
     for k, d in EX3_5["cases"]:
         call = f"same_padding({k}, {d})"

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ..functional import output_size
-from ._core import Verdict, as_int, as_int_tuple, as_tensor, tensor_matches
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_tensor, tensor_matches
 
 __all__ = ["ex4_1", "ex4_2", "ex4_3", "ex4_4", "ex4_5"]
 
@@ -126,11 +126,7 @@ def ex4_3(answer) -> Verdict:
 # ---------------------------------------------------------------- 4.4
 def ex4_4(avg_pool_1d) -> Verdict:
     """4.4 독자가 쓴 함수 ``avg_pool_1d(x, k)``를 여러 입력에서 ``F.avg_pool1d``와 비교합니다."""
-    if not callable(avg_pool_1d):
-        raise TypeError(
-            "[연습문제 4.4] 답은 함수여야 합니다: check.ex4_4(avg_pool_1d)처럼 함수 이름을 괄호 없이 "
-            f"넘기세요. 받은 값: {avg_pool_1d!r} (answer must be a function)"
-        )
+    as_function(avg_pool_1d, "4.4", "avg_pool_1d")
     torch, F = _torch()
     g = torch.Generator().manual_seed(4)
     for n, k in EX4_4["cases"]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_number
+from ._core import Verdict, as_function, as_int, as_number
 
 __all__ = ["ex5_1", "ex5_2", "ex5_3", "ex5_4", "ex5_5"]
 
@@ -149,11 +149,7 @@ def ex5_5(rf) -> Verdict:
     ``layers``는 ``(kernel, stride)`` 튜플의 목록이고, 함수는 수용 영역의 폭을
     돌려주어야 합니다. 기대값은 :func:`cnnlib.functional.receptive_field`로 계산합니다.
     """
-    if not callable(rf):
-        raise TypeError(
-            "[연습문제 5.5] 답은 함수여야 합니다: check.ex5_5(rf)처럼 함수 이름을 괄호 없이 넘기세요. "
-            f"받은 값: {rf!r} (answer must be a function)"
-        )
+    as_function(rf, "5.5", "rf")
     for layers in EX5_5["cases"]:
         call = f"rf({list(layers)})"
         try:

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._core import Verdict, as_number, as_tensor, tensor_matches
+from ._core import Verdict, as_function, as_number, as_tensor, tensor_matches
 
 __all__ = ["ex6_1", "ex6_2", "ex6_3", "ex6_4", "ex6_5", "ex6_6"]
 
@@ -154,11 +154,7 @@ def _relu_grad(x, grad_out):
 
 def ex6_4(relu_backward) -> Verdict:
     """6.4 독자가 쓴 ``relu_backward(grad_out, x)``를 여러 입력에서 자동 미분과 비교합니다."""
-    if not callable(relu_backward):
-        raise TypeError(
-            "[연습문제 6.4] 답은 함수여야 합니다: check.ex6_4(relu_backward)처럼 함수 이름을 괄호 없이 "
-            f"넘기세요. 받은 값: {relu_backward!r} (answer must be a function)"
-        )
+    as_function(relu_backward, "6.4", "relu_backward")
     for x, grad_out in _ex6_4_cases():
         call = f"모양 {tuple(x.shape)}인 입력"
         try:

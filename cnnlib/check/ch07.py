@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_int_tuple, as_number
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number
 
 __all__ = ["ex7_1", "ex7_2", "ex7_3", "ex7_4"]
 
@@ -102,11 +102,7 @@ def ex7_3(confusion) -> Verdict:
 
     from ..train import confusion_matrix
 
-    if not callable(confusion):
-        raise TypeError(
-            "[연습문제 7.3] 답은 함수여야 합니다: check.ex7_3(confusion)처럼 함수 이름을 괄호 없이 넘기세요. "
-            f"받은 값: {confusion!r} (answer must be a function)"
-        )
+    as_function(confusion, "7.3", "confusion")
     for n, k, seed in EX7_3["cases"]:
         g = torch.Generator().manual_seed(seed)
         targets = torch.randint(0, k, (n,), generator=g)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_int_tuple, as_number, as_tensor, tensor_matches
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number, as_tensor, tensor_matches
 
 __all__ = ["ex8_1", "ex8_2", "ex8_3", "ex8_4", "ex8_5"]
 
@@ -207,11 +207,7 @@ def ex8_5(occlusion_map) -> Verdict:
 
     기대값은 :func:`cnnlib.visualize.occlusion_sensitivity` (``fill=0``)입니다.
     """
-    if not callable(occlusion_map):
-        raise TypeError(
-            "[연습문제 8.5] 답은 함수여야 합니다: check.ex8_5(occlusion_map)처럼 함수 이름을 괄호 없이 "
-            f"넘기세요. 받은 값: {occlusion_map!r} (answer must be a function)"
-        )
+    as_function(occlusion_map, "8.5", "occlusion_map")
     hints = {
         "sign": "부호가 반대입니다. (가리지 않았을 때의 확률) − (가렸을 때의 확률)을 돌려주세요.",
         "logit": "로짓의 차이를 구했습니다. 소프트맥스를 거친 확률의 차이를 구하세요.",

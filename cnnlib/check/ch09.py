@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_int_tuple
+from ._core import Verdict, as_function, as_int, as_int_tuple
 
 __all__ = ["ex9_1", "ex9_2", "ex9_3", "ex9_4", "ex9_5"]
 
@@ -102,11 +102,7 @@ def ex9_2(vgg_rf) -> Verdict:
     함수는 마지막 층 출력 한 칸의 수용 영역의 폭을 돌려주어야 합니다. 기대값은
     :func:`cnnlib.functional.receptive_field`로 계산합니다.
     """
-    if not callable(vgg_rf):
-        raise TypeError(
-            "[연습문제 9.2] 답은 함수여야 합니다: check.ex9_2(vgg_rf)처럼 함수 이름을 괄호 없이 넘기세요. "
-            f"받은 값: {vgg_rf!r} (answer must be a function)"
-        )
+    as_function(vgg_rf, "9.2", "vgg_rf")
     for cfg in EX9_2["cases"]:
         call = f"vgg_rf({list(cfg)})"
         try:

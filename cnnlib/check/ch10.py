@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_int_tuple, as_number
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number
 
 __all__ = ["ex10_1", "ex10_2", "ex10_3", "ex10_4", "ex10_5"]
 
@@ -176,11 +176,7 @@ def ex10_4(answer) -> Verdict:
 
 def ex10_5(to_linear) -> Verdict:
     """10.5 독자의 함수 ``to_linear(conv)``가 1×1 합성곱과 같은 ``nn.Linear``를 만드는지 시험합니다."""
-    if not callable(to_linear):
-        raise TypeError(
-            "[연습문제 10.5] 답은 함수여야 합니다: check.ex10_5(to_linear)처럼 함수 이름을 괄호 없이 넘기세요. "
-            f"받은 값: {to_linear!r} (answer must be a function)"
-        )
+    as_function(to_linear, "10.5", "to_linear")
     import torch
     from torch import nn
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_int_tuple, as_number
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number
 
 __all__ = ["ex11_1", "ex11_2", "ex11_3", "ex11_4", "ex11_5"]
 
@@ -116,11 +116,7 @@ def ex11_2(answer) -> Verdict:
 
 def ex11_3(make_identity) -> Verdict:
     """11.3 독자의 함수 ``make_identity(block)``이 사전 활성화 블록을 정확한 항등 함수로 만드는지 시험합니다."""
-    if not callable(make_identity):
-        raise TypeError(
-            "[연습문제 11.3] 답은 함수여야 합니다: check.ex11_3(make_identity)처럼 함수 이름을 괄호 없이 "
-            f"넘기세요. 받은 값: {make_identity!r} (answer must be a function)"
-        )
+    as_function(make_identity, "11.3", "make_identity")
     import torch
 
     from ..models.resnet import PreActBlock

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_int_tuple, as_number
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number
 
 __all__ = ["ex13_1", "ex13_2", "ex13_3", "ex13_4", "ex13_5"]
 
@@ -136,11 +136,7 @@ def ex13_3(answer) -> Verdict:
 
 def ex13_4(depthwise) -> Verdict:
     """13.4 독자의 함수 ``depthwise(x, weight, padding)``이 깊이별 합성곱과 같은지 시험합니다."""
-    if not callable(depthwise):
-        raise TypeError(
-            "[연습문제 13.4] 답은 함수여야 합니다: check.ex13_4(depthwise)처럼 함수 이름을 괄호 없이 넘기세요. "
-            f"받은 값: {depthwise!r} (answer must be a function)"
-        )
+    as_function(depthwise, "13.4", "depthwise")
     import torch
     import torch.nn.functional as F
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int, as_int_tuple, as_number
+from ._core import Verdict, as_function, as_int, as_int_tuple, as_number
 
 __all__ = ["ex15_1", "ex15_2", "ex15_3", "ex15_4"]
 
@@ -94,11 +94,7 @@ def ex15_3(linear_cka) -> Verdict:
 
     from .. import transfer
 
-    if not callable(linear_cka):
-        raise TypeError(
-            "[연습문제 15.3] 답은 함수여야 합니다: check.ex15_3(linear_cka)처럼 함수 이름을 괄호 없이 넘기세요. "
-            f"받은 값: {linear_cka!r} (answer must be a function)"
-        )
+    as_function(linear_cka, "15.3", "linear_cka")
     for n, p, q, seed in EX15_3["cases"]:
         g = torch.Generator().manual_seed(seed)
         x = torch.randn(n, p, generator=g) + 3.0                      # 평균이 0이 아닌 특징

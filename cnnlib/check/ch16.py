@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import Verdict, as_int_tuple, as_number
+from ._core import Verdict, as_function, as_int_tuple, as_number
 
 __all__ = ["ex16_1", "ex16_2", "ex16_3", "ex16_4", "ex16_5"]
 
@@ -99,11 +99,7 @@ def ex16_2(answer) -> Verdict:
 
 def ex16_3(shard) -> Verdict:
     """16.3 독자의 함수 ``shard(n, world_size, rank)``가 ``DistributedSampler``처럼 나누는지 시험합니다."""
-    if not callable(shard):
-        raise TypeError(
-            "[연습문제 16.3] 답은 함수여야 합니다: check.ex16_3(shard)처럼 함수 이름을 괄호 없이 넘기세요. "
-            f"받은 값: {shard!r} (answer must be a function)"
-        )
+    as_function(shard, "16.3", "shard")
     from torch.utils.data import DistributedSampler
 
     for n, ws in EX16_3["cases"]:
