@@ -9,19 +9,15 @@
 
 from __future__ import annotations
 
-import re
-import traceback
-from pathlib import Path
-
 import pytest
 import torch
+from korean_errors import assert_korean_and_ours
 from torch import nn
 
 import cnnlib
 from cnnlib import check, cost, data, explore, models, plot, runtime, train, visualize
 from cnnlib import functional as F
 
-PACKAGE = Path(cnnlib.__file__).resolve().parent
 X = torch.zeros(1, 3, 8, 8)
 ONE_BATCH = [(torch.zeros(1, 2), torch.zeros(1, dtype=torch.long))]
 
@@ -87,15 +83,8 @@ CASES = {
                              ValueError, "모양"),
 }
 
-HANGUL = re.compile("[가-힣]")
 
 
-def _assert_korean_and_ours(exc: BaseException, pattern: str):
-    message = str(exc)
-    assert HANGUL.search(message), f"한국어 메시지가 아닙니다: {message!r}"
-    assert re.search(pattern, message), f"{pattern!r}이(가) 메시지에 없습니다: {message!r}"
-    raised_in = Path(traceback.extract_tb(exc.__traceback__)[-1].filename).resolve()
-    assert PACKAGE in raised_in.parents, f"cnnlib 밖에서 난 오류입니다: {raised_in}"
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -103,21 +92,21 @@ def test_bad_input_raises_clear_korean_error(case):
     call, kind, pattern = CASES[case]
     with pytest.raises(kind) as info:
         call()
-    _assert_korean_and_ours(info.value, pattern)
+    assert_korean_and_ours(info.value, pattern)
 
 
 def test_unknown_profile(monkeypatch):
     monkeypatch.setenv("CNNLIB_PROFILE", "fast")
     with pytest.raises(ValueError) as info:
         runtime.profile()
-    _assert_korean_and_ours(info.value, "알 수 없는 실행 프로필")
+    assert_korean_and_ours(info.value, "알 수 없는 실행 프로필")
 
 
 def test_missing_data_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("CNNLIB_DATA", str(tmp_path / "없는 폴더"))
     with pytest.raises(data.DataNotFoundError) as info:
         data.load_dataset("mnist", download=False)
-    _assert_korean_and_ours(info.value, "CNNLIB_DATA")
+    assert_korean_and_ours(info.value, "CNNLIB_DATA")
 
 
 def test_at_least_thirty_cases():

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import time
-import traceback
 import urllib.error
-from pathlib import Path
 
 import pytest
 import torch
+from korean_errors import HANGUL, assert_korean_and_ours
 from torch import nn
 
-import cnnlib
 from cnnlib import models, transfer
 from cnnlib.check import ch15 as check  # check/__init__.py의 _CHAPTERS에 ch15가 없어도 됩니다
-
-PACKAGE = Path(cnnlib.__file__).resolve().parent
-HANGUL = re.compile("[가-힣]")
 
 
 def _lenet():
@@ -210,7 +204,7 @@ def test_offline_is_reported_quickly(tmp_path, monkeypatch):
     monkeypatch.setattr(torch.hub, "download_url_to_file", no_network)
     with pytest.raises(transfer.WeightsUnavailableError) as info:
         transfer.pretrained("resnet18")
-    _assert_korean_and_ours(info.value, "불러오지 못했습니다")
+    assert_korean_and_ours(info.value, "불러오지 못했습니다")
 
 
 def test_can_connect_has_a_time_limit():
@@ -239,12 +233,6 @@ def test_checkers_accept_right_and_reject_wrong():
 
 
 # ---------------------------------------------------------------- 나쁜 입력: 한국어 오류
-def _assert_korean_and_ours(exc: BaseException, pattern: str):
-    message = str(exc)
-    assert HANGUL.search(message), f"한국어 메시지가 아닙니다: {message!r}"
-    assert re.search(pattern, message), f"{pattern!r}이(가) 메시지에 없습니다: {message!r}"
-    raised_in = Path(traceback.extract_tb(exc.__traceback__)[-1].filename).resolve()
-    assert PACKAGE in raised_in.parents, f"cnnlib 밖에서 난 오류입니다: {raised_in}"
 
 
 BAD = {
@@ -280,4 +268,4 @@ def test_bad_input_raises_clear_korean_error(case):
     call, kind, pattern = BAD[case]
     with pytest.raises(kind) as info:
         call()
-    _assert_korean_and_ours(info.value, pattern)
+    assert_korean_and_ours(info.value, pattern)
