@@ -20,7 +20,7 @@ class Verdict:
     def __init__(self, exercise: str, correct: bool, hint: str = ""):
         self.exercise = exercise
         self.correct = bool(correct)
-        self.hint = hint
+        self.hint = "" if self.correct else hint  # 정답이면 힌트를 보이지 않습니다
 
     def __bool__(self) -> bool:
         return self.correct

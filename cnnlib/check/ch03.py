@@ -26,16 +26,13 @@ EX3_5 = {"cases": ((1, 1), (3, 1), (5, 1), (7, 1), (11, 1), (3, 2), (3, 3), (5, 
 EX3_6 = {"size": 10, "kernel": 3, "stride": 4}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def ex3_1(answer) -> Verdict:
     """3.1 출력 크기 하나(정수)를 채점합니다."""
     got = as_int(answer, "3.1")
     w, k, p, s = EX3_1["size"], EX3_1["kernel"], EX3_1["padding"], EX3_1["stride"]
     if got == output_size(w, k, padding=p, stride=s):
-        return _verdict("3.1", True)
+        return Verdict("3.1", True)
     if got == -(-(w - k + 2 * p) // s) + 1:
         hint = "나눗셈이 나누어떨어지지 않을 때 올림을 했나요? 마지막 창이 입력 밖으로 나가면 안 됩니다."
     elif got == w - k + 2 * p + 1:
@@ -44,7 +41,7 @@ def ex3_1(answer) -> Verdict:
         hint = "패딩을 빠뜨리지 않았나요? 패딩은 양쪽에 붙으므로 2P를 더합니다."
     else:
         hint = "⌊(W − K + 2P) / S⌋ + 1에 W, K, P, S를 차례로 넣어 보세요."
-    return _verdict("3.1", False, hint)
+    return Verdict("3.1", False, hint)
 
 
 def ex3_2(answer) -> Verdict:
@@ -52,16 +49,16 @@ def ex3_2(answer) -> Verdict:
     got = as_int(answer, "3.2")
     k = EX3_2["kernel"]
     if got < 0:
-        return _verdict("3.2", False, "패딩은 0 이상의 정수입니다.")
+        return Verdict("3.2", False, "패딩은 0 이상의 정수입니다.")
     if all(output_size(w, k, padding=got) == w for w in EX3_2["sizes"]):
-        return _verdict("3.2", True)
+        return Verdict("3.2", True)
     if got == k - 1:
         hint = "패딩은 왼쪽과 오른쪽(위와 아래)에 모두 붙습니다. 한쪽에 몇 칸인지 물었습니다."
     else:
         out = output_size(EX3_2["sizes"][-1], k, padding=got)
         change = "커집니다" if out > EX3_2["sizes"][-1] else "작아집니다"
         hint = f"그 패딩이면 출력이 입력보다 {change}. W − K + 2P + 1 = W를 P에 대해 풀어 보세요."
-    return _verdict("3.2", False, hint)
+    return Verdict("3.2", False, hint)
 
 
 def _ex3_3_expected() -> tuple[int, int, int]:
@@ -74,11 +71,11 @@ def _ex3_3_expected() -> tuple[int, int, int]:
 def ex3_3(answer) -> Verdict:
     """3.3 세 층을 지난 출력 모양 (C, H, W)를 채점합니다."""
     if hasattr(answer, "__len__") and not isinstance(answer, (str, bytes)) and len(answer) == 4:
-        return _verdict("3.3", False, "배치 차원 N은 빼고 (C, H, W) 세 값만 주세요.")
+        return Verdict("3.3", False, "배치 차원 N은 빼고 (C, H, W) 세 값만 주세요.")
     c, h, w = as_int_tuple(answer, 3, "3.3")
     ec, eh, ew = _ex3_3_expected()
     if (c, h, w) == (ec, eh, ew):
-        return _verdict("3.3", True)
+        return Verdict("3.3", True)
     hints = []
     if c != ec:
         hints.append("채널 수는 마지막 층의 필터 개수(출력 채널 수)로 정해집니다.")
@@ -87,7 +84,7 @@ def ex3_3(answer) -> Verdict:
             hints.append("입력과 커널이 모두 정사각형이니 높이와 너비는 같아야 합니다.")
         hints.append("층마다 출력 크기 공식을 차례로 적용하세요. 한 층의 출력이 다음 층의 입력이고, "
                      "나누어떨어지지 않으면 버림합니다.")
-    return _verdict("3.3", False, " ".join(hints))
+    return Verdict("3.3", False, " ".join(hints))
 
 
 def ex3_4(answer) -> Verdict:
@@ -98,7 +95,7 @@ def ex3_4(answer) -> Verdict:
     expected = out**2 / w**2
     tol = EX3_4["tolerance"]
     if abs(got - expected) <= tol:
-        return _verdict("3.4", True)
+        return Verdict("3.4", True)
     if got > 1:
         hint = "비율은 0과 1 사이의 수로 주세요. 백분율(%)이라면 100으로 나누세요."
     elif abs(got - out / w) <= tol:
@@ -107,7 +104,7 @@ def ex3_4(answer) -> Verdict:
         hint = "버려지는 비율이 아니라 남는 비율을 물었습니다."
     else:
         hint = "출력 크기를 공식으로 구한 뒤 (출력 넓이) / (입력 넓이)를 계산하세요."
-    return _verdict("3.4", False, hint)
+    return Verdict("3.4", False, hint)
 
 
 def ex3_5(same_padding) -> Verdict:
@@ -123,19 +120,19 @@ def ex3_5(same_padding) -> Verdict:
         try:
             result = same_padding(k, d)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("3.5", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("3.5", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         try:
             p = as_int(result, "3.5")
         except (TypeError, ValueError):
-            return _verdict("3.5", False, f"{call}이(가) {result!r}을(를) 돌려주었습니다. 정수를 돌려주세요.")
+            return Verdict("3.5", False, f"{call}이(가) {result!r}을(를) 돌려주었습니다. 정수를 돌려주세요.")
         if p < 0:
-            return _verdict("3.5", False, f"{call}이(가) 음수를 돌려주었습니다. 패딩은 0 이상입니다.")
+            return Verdict("3.5", False, f"{call}이(가) 음수를 돌려주었습니다. 패딩은 0 이상입니다.")
         if output_size(size, k, padding=p, dilation=d) != size:
             hint = f"{call}의 결과로는 크기가 유지되지 않습니다."
             if d > 1:
                 hint += " 팽창이 있으면 커널이 실제로 덮는 폭 d·(K−1)+1을 생각하세요."
-            return _verdict("3.5", False, hint)
-    return _verdict("3.5", True)
+            return Verdict("3.5", False, hint)
+    return Verdict("3.5", True)
 
 
 def _ex3_6_expected() -> int:
@@ -150,7 +147,7 @@ def ex3_6(answer) -> Verdict:
     got = as_int(answer, "3.6")
     expected = _ex3_6_expected()
     if got == expected:
-        return _verdict("3.6", True)
+        return Verdict("3.6", True)
     w, k, s = EX3_6["size"], EX3_6["kernel"], EX3_6["stride"]
     n = output_size(w, k, stride=s)
     unused_1d = w - len({i * s + j for i in range(n) for j in range(k)})
@@ -161,4 +158,4 @@ def ex3_6(answer) -> Verdict:
     else:
         hint = ("창이 시작하는 위치 0, S, 2S, …를 적고 각 창이 덮는 열을 표시해 보세요. "
                 "한 픽셀은 그 행과 그 열이 모두 어떤 창에 덮일 때만 쓰입니다.")
-    return _verdict("3.6", False, hint)
+    return Verdict("3.6", False, hint)

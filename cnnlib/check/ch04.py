@@ -30,9 +30,6 @@ EX4_4 = {"cases": ((8, 2), (9, 2), (10, 3), (12, 4), (7, 7), (5, 1), (11, 5))}
 EX4_5 = {"size": 8, "kernel": 2}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _torch():
     import torch
@@ -55,7 +52,7 @@ def ex4_1(answer) -> Verdict:
     expected = F.max_pool2d(x, k)[0, 0]
     ok, hint = tensor_matches(got, expected, "4.1")
     if ok:
-        return _verdict("4.1", True)
+        return Verdict("4.1", True)
     if got.shape == expected.shape:
         if tensor_matches(got, F.avg_pool2d(x, k)[0, 0], "4.1")[0]:
             hint = "창 안의 평균을 구했습니다. 최대 풀링은 창 안의 가장 큰 값 하나를 고릅니다."
@@ -69,7 +66,7 @@ def ex4_1(answer) -> Verdict:
         hint = "창을 한 칸씩 옮겼나요? 스트라이드가 2이므로 창은 겹치지 않고 출력은 2×2입니다."
     elif got.dim() == 4 and got.shape[-2:] == expected.shape:
         hint = "배치와 채널 차원은 빼고 2×2 텐서만 주세요."
-    return _verdict("4.1", False, hint)
+    return Verdict("4.1", False, hint)
 
 
 # ---------------------------------------------------------------- 4.2
@@ -79,7 +76,7 @@ def ex4_2(answer) -> Verdict:
     w, k, s, p = EX4_2["size"], EX4_2["kernel"], EX4_2["stride"], EX4_2["padding"]
     expected = output_size(w, k, padding=p, stride=s)
     if got == expected:
-        return _verdict("4.2", True)
+        return Verdict("4.2", True)
     if got == -(-(w - k + 2 * p) // s) + 1:
         hint = "올림을 했나요? PyTorch 풀링의 기본값(ceil_mode=False)은 합성곱처럼 버림입니다."
     elif got == output_size(w, k, stride=s):
@@ -88,7 +85,7 @@ def ex4_2(answer) -> Verdict:
         hint = "스트라이드로 나누는 단계를 빠뜨리지 않았나요?"
     else:
         hint = "풀링의 출력 크기도 합성곱과 같은 공식 ⌊(W − K + 2P) / S⌋ + 1을 따릅니다."
-    return _verdict("4.2", False, hint)
+    return Verdict("4.2", False, hint)
 
 
 # ---------------------------------------------------------------- 4.3
@@ -106,7 +103,7 @@ def ex4_3(answer) -> Verdict:
     fc, gap = as_int_tuple(answer, 2, "4.3")
     e_fc, e_gap = _ex4_3_expected()
     if (fc, gap) == (e_fc, e_gap):
-        return _verdict("4.3", True)
+        return Verdict("4.3", True)
     n = EX4_3["classes"]
     hints = []
     if (fc, gap) == (e_gap, e_fc):
@@ -120,7 +117,7 @@ def ex4_3(answer) -> Verdict:
             hints.append("전역 평균 풀링 자체에는 매개변수가 없지만, 그 뒤의 완전 연결 층(C → 클래스 수)은 셉니다.")
         elif gap != e_gap and gap != e_gap - n:
             hints.append("전역 평균 풀링 뒤에는 길이가 C인 벡터가 남습니다. 그 벡터를 받는 완전 연결 층을 세세요.")
-    return _verdict("4.3", False, " ".join(hints) or "두 머리의 매개변수를 (입력 길이 × 출력 수 + 편향)으로 세세요.")
+    return Verdict("4.3", False, " ".join(hints) or "두 머리의 매개변수를 (입력 길이 × 출력 수 + 편향)으로 세세요.")
 
 
 # ---------------------------------------------------------------- 4.4
@@ -135,13 +132,13 @@ def ex4_4(avg_pool_1d) -> Verdict:
         try:
             result = avg_pool_1d(x.clone(), k)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("4.4", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("4.4", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         if result is None:
-            return _verdict("4.4", False, f"{call}이(가) None을 돌려주었습니다. 결과 텐서를 return 하세요.")
+            return Verdict("4.4", False, f"{call}이(가) None을 돌려주었습니다. 결과 텐서를 return 하세요.")
         try:
             got = as_tensor(result, "4.4").flatten()
         except TypeError:
-            return _verdict("4.4", False, f"{call}이(가) 텐서로 바꿀 수 없는 값을 돌려주었습니다.")
+            return Verdict("4.4", False, f"{call}이(가) 텐서로 바꿀 수 없는 값을 돌려주었습니다.")
         expected = F.avg_pool1d(x[None, None], k)[0, 0]
         if tuple(got.shape) == tuple(expected.shape) and bool((got - expected).abs().max() <= 1e-4):
             continue
@@ -158,8 +155,8 @@ def ex4_4(avg_pool_1d) -> Verdict:
             hint = f"{call}: 최댓값을 돌려주었습니다. 평균 풀링은 창 안의 평균을 냅니다."
         else:
             hint = f"{call}의 값이 다릅니다. i번째 출력은 x[i·k : (i+1)·k]의 평균입니다."
-        return _verdict("4.4", False, hint)
-    return _verdict("4.4", True)
+        return Verdict("4.4", False, hint)
+    return Verdict("4.4", True)
 
 
 # ---------------------------------------------------------------- 4.5
@@ -177,7 +174,7 @@ def ex4_5(answer) -> Verdict:
     got = as_int(answer, "4.5")
     expected = _ex4_5_expected()
     if got == expected:
-        return _verdict("4.5", True)
+        return Verdict("4.5", True)
     n, k = EX4_5["size"], EX4_5["kernel"]
     n_out = output_size(n, k, stride=k) ** 2
     if got == n_out:
@@ -188,4 +185,4 @@ def ex4_5(answer) -> Verdict:
         hint = f"입력은 {n}×{n} = {n * n}칸이므로 답은 0과 {n * n} 사이입니다."
     else:
         hint = "출력 한 칸을 바꾸는 입력은 그 창의 최댓값 하나뿐입니다. 창의 개수와 창 하나의 칸 수를 세어 보세요."
-    return _verdict("4.5", False, hint)
+    return Verdict("4.5", False, hint)

@@ -35,9 +35,6 @@ EX5_5 = {
 }
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _receptive_field(layers) -> int:
     from ..functional import receptive_field
@@ -63,7 +60,7 @@ def ex5_1(answer) -> Verdict:
     got = as_int(answer, "5.1")
     layers = EX5_1["layers"]
     if got == _receptive_field(layers):
-        return _verdict("5.1", True)
+        return Verdict("5.1", True)
     no_jump = 1 + sum(k - 1 for k, _ in layers)
     if got == no_jump:
         hint = ("스트라이드를 무시하고 (k − 1)만 더하지 않았나요? 스트라이드 2인 층 뒤에서는 출력의 이웃한 두 칸이 "
@@ -74,7 +71,7 @@ def ex5_1(answer) -> Verdict:
         hint = "수용 영역의 폭은 1 이상입니다."
     else:
         hint = "r ← r + (k − 1)·j, j ← j·s를 층마다 차례로 적용하세요 (처음에는 r = 1, j = 1)."
-    return _verdict("5.1", False, hint)
+    return Verdict("5.1", False, hint)
 
 
 def ex5_2(answer) -> Verdict:
@@ -83,7 +80,7 @@ def ex5_2(answer) -> Verdict:
     c_in, c_out, k = EX5_2["c_in"], EX5_2["c_out"], EX5_2["kernel"]
     expected = _conv_row(c_in, c_out, k, (k, k)).params
     if got == expected:
-        return _verdict("5.2", True)
+        return Verdict("5.2", True)
     if got == c_out * c_in * k * k:
         hint = "가중치는 맞습니다. 필터마다 하나씩 있는 편향을 잊지 않았나요?"
     elif got in (c_out * k * k + c_out, c_out * k * k):
@@ -92,7 +89,7 @@ def ex5_2(answer) -> Verdict:
         hint = "필터 하나의 크기(C_in×K×K)와 필터의 개수(C_out)를 모두 곱했는지 확인하세요."
     else:
         hint = "매개변수 = C_out × C_in × K × K + C_out입니다. 입력 크기는 매개변수 수와 상관이 없습니다."
-    return _verdict("5.2", False, hint)
+    return Verdict("5.2", False, hint)
 
 
 def _ex5_3_row():
@@ -105,7 +102,7 @@ def ex5_3(answer) -> Verdict:
     got = as_int(answer, "5.3")
     row = _ex5_3_row()
     if got == row.macs:
-        return _verdict("5.3", True)
+        return Verdict("5.3", True)
     c_in, h, w = EX5_3["input"]
     k, c_out = EX5_3["kernel"], EX5_3["c_out"]
     per_output = c_in * k * k
@@ -119,7 +116,7 @@ def ex5_3(answer) -> Verdict:
         hint = "편향 덧셈은 MAC으로 세지 않습니다."
     else:
         hint = "MAC = (출력 원소 수 C_out·H_out·W_out) × (출력 한 칸당 곱셈 C_in·K·K)입니다."
-    return _verdict("5.3", False, hint)
+    return Verdict("5.3", False, hint)
 
 
 def ex5_4(answer) -> Verdict:
@@ -128,7 +125,7 @@ def ex5_4(answer) -> Verdict:
     row = _ex5_3_row()
     expected = row.memory_kb
     if math.isclose(got, expected, rel_tol=1e-3):
-        return _verdict("5.4", True)
+        return Verdict("5.4", True)
     n = math.prod(row.output_shape)
     if math.isclose(got, n * 4, rel_tol=1e-3):
         hint = "바이트 수를 그대로 주었습니다. KB로 바꾸려면 1024로 나누세요."
@@ -140,7 +137,7 @@ def ex5_4(answer) -> Verdict:
         hint = "입력 크기로 계산하지 않았나요? 스트라이드 2 때문에 출력 특징 맵은 더 작습니다."
     else:
         hint = "메모리(KB) = C_out × H_out × W_out × 4 / 1024입니다. 먼저 출력 모양을 구하세요."
-    return _verdict("5.4", False, hint)
+    return Verdict("5.4", False, hint)
 
 
 def ex5_5(rf) -> Verdict:
@@ -155,11 +152,11 @@ def ex5_5(rf) -> Verdict:
         try:
             result = rf([tuple(layer) for layer in layers])
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("5.5", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("5.5", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         try:
             got = as_int(result, "5.5")
         except (TypeError, ValueError):
-            return _verdict("5.5", False, f"{call}이(가) {result!r}을(를) 돌려주었습니다. 정수를 돌려주세요.")
+            return Verdict("5.5", False, f"{call}이(가) {result!r}을(를) 돌려주었습니다. 정수를 돌려주세요.")
         if got != _receptive_field(layers):
             if got == 1 + sum(k - 1 for k, _ in layers):
                 hint = f"{call}의 값이 틀립니다. 스트라이드가 있는 층 뒤에서는 j(스트라이드의 곱)를 곱해야 합니다."
@@ -167,5 +164,5 @@ def ex5_5(rf) -> Verdict:
                 hint = f"{call}의 값이 틀립니다. 층마다 k가 아니라 k − 1만큼 넓어지고, 처음 값은 1입니다."
             else:
                 hint = f"{call}의 값이 틀립니다. r ← r + (k − 1)·j 다음에 j ← j·s 순서로 갱신하세요."
-            return _verdict("5.5", False, hint)
-    return _verdict("5.5", True)
+            return Verdict("5.5", False, hint)
+    return Verdict("5.5", True)

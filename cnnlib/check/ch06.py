@@ -31,9 +31,6 @@ EX6_5 = {"p": 0.2, "x": 1.0}
 EX6_6 = {"x": (3.0, 1.0, 4.0, 1.0, 5.0), "w": (1.0, 2.0, -1.0), "g": (1.0, 0.0, 2.0)}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _close(a: float, b: float, tol: float = 1e-3) -> bool:
     return math.isclose(a, b, rel_tol=0.0, abs_tol=tol)
@@ -47,7 +44,7 @@ def ex6_1(answer) -> Verdict:
     a = torch.sigmoid(z)
     (expected,) = torch.autograd.grad(a, z)
     if _close(got, float(expected)):
-        return _verdict("6.1", True)
+        return Verdict("6.1", True)
     if _close(got, float(a.detach())):
         hint = "σ(0), 곧 함수의 값을 구했습니다. 물은 것은 그 자리에서의 기울기(도함수)입니다."
     elif _close(got, 1.0):
@@ -56,7 +53,7 @@ def ex6_1(answer) -> Verdict:
         hint = "시그모이드는 z = 0에서 가장 가파르게 올라갑니다. 평평하지 않습니다."
     else:
         hint = "σ'(z) = σ(z)·(1 − σ(z))에 σ(0)을 넣어 보세요."
-    return _verdict("6.1", False, hint)
+    return Verdict("6.1", False, hint)
 
 
 # ---------------------------------------------------------------- 6.2
@@ -79,7 +76,7 @@ def ex6_2(answer) -> Verdict:
     got = as_number(answer, "6.2")
     p = _ex6_2_parts()
     if _close(got, p["grad_w"]):
-        return _verdict("6.2", True)
+        return Verdict("6.2", True)
     if _close(got, -p["grad_w"]):
         hint = "부호가 반대입니다. ∂ε/∂a = 2(a − t)에서 a가 t보다 작으면 음수입니다."
     elif _close(got, p["d_a"] * p["x"]):
@@ -90,7 +87,7 @@ def ex6_2(answer) -> Verdict:
         hint = "손실이 (a − t)²이므로 ∂ε/∂a = 2(a − t)입니다. 2를 빠뜨리지 않았나요?"
     else:
         hint = "z, a, ε를 먼저 구한 뒤, 뒤에서부터 ∂ε/∂a, σ'(z), ∂z/∂w를 차례로 곱하세요."
-    return _verdict("6.2", False, hint)
+    return Verdict("6.2", False, hint)
 
 
 # ---------------------------------------------------------------- 6.3
@@ -113,7 +110,7 @@ def ex6_3(answer) -> Verdict:
     expected = _ex6_3_expected()
     ok, hint = tensor_matches(got, expected, "6.3", atol=1e-3)
     if ok:
-        return _verdict("6.3", True)
+        return Verdict("6.3", True)
     if got.shape == expected.shape:
         c = EX6_3
         x = torch.tensor(c["batch"])
@@ -129,7 +126,7 @@ def ex6_3(answer) -> Verdict:
             hint = "표준편차로 나누는 단계를 빠뜨렸습니다."
         else:
             hint = "평균 μ, (n으로 나눈) 분산 σ²를 구하고 (x − μ)/√(σ² + ε)에 γ를 곱해 β를 더하세요."
-    return _verdict("6.3", False, hint)
+    return Verdict("6.3", False, hint)
 
 
 # ---------------------------------------------------------------- 6.4
@@ -160,10 +157,10 @@ def ex6_4(relu_backward) -> Verdict:
         try:
             result = relu_backward(grad_out.clone(), x.clone())
             if result is None:
-                return _verdict("6.4", False, "함수가 아무것도 돌려주지 않았습니다. return을 빠뜨리지 않았나요?")
+                return Verdict("6.4", False, "함수가 아무것도 돌려주지 않았습니다. return을 빠뜨리지 않았나요?")
             got = as_tensor(result, "6.4")
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("6.4", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("6.4", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         expected = _relu_grad(x, grad_out)
         ok, hint = tensor_matches(got, expected, "6.4", atol=1e-6)
         if ok:
@@ -181,8 +178,8 @@ def ex6_4(relu_backward) -> Verdict:
                 hint = f"{call}에서 값이 다릅니다. x > 0인 곳은 grad_out을 그대로, 나머지는 0을 돌려주세요."
         else:
             hint = f"{call}에서 돌려준 모양이 {tuple(got.shape)}입니다. grad_out과 같은 모양이어야 합니다."
-        return _verdict("6.4", False, hint)
-    return _verdict("6.4", True)
+        return Verdict("6.4", False, hint)
+    return Verdict("6.4", True)
 
 
 # ---------------------------------------------------------------- 6.5
@@ -199,7 +196,7 @@ def ex6_5(answer) -> Verdict:
     got = as_number(answer, "6.5")
     p, x = EX6_5["p"], EX6_5["x"]
     if _close(got, _ex6_5_expected(), 1e-4):
-        return _verdict("6.5", True)
+        return Verdict("6.5", True)
     if _close(got, x * (1 - p), 1e-4):
         hint = ("(1 − p)를 곱한 값은 원래 AlexNet이 추론할 때 쓰던 방법입니다. PyTorch는 학습할 때 "
                 "살아남은 값을 키워서 평균을 맞춥니다.")
@@ -211,7 +208,7 @@ def ex6_5(answer) -> Verdict:
         hint = "0이 된 원소가 아니라 살아남은 원소의 값을 물었습니다."
     else:
         hint = "학습 모드의 평균이 입력의 평균과 같아지려면 살아남은 값에 무엇을 곱해야 할지 생각해 보세요."
-    return _verdict("6.5", False, hint)
+    return Verdict("6.5", False, hint)
 
 
 # ---------------------------------------------------------------- 6.6
@@ -234,7 +231,7 @@ def ex6_6(answer) -> Verdict:
     expected = _ex6_6_expected()
     ok, hint = tensor_matches(got, expected, "6.6", atol=1e-4)
     if ok:
-        return _verdict("6.6", True)
+        return Verdict("6.6", True)
     x, w, g = _ex6_6_tensors()
     k = w.shape[-1]
     grad_w = F.conv1d(x, g).flatten()
@@ -250,4 +247,4 @@ def ex6_6(answer) -> Verdict:
         hint = ("값이 3개입니다. 물은 것은 가중치가 아니라 입력 x에 대한 기울기이므로 x와 같은 5개여야 합니다."
                 if not tensor_matches(got, grad_w, "6.6")[0] else
                 "그것은 가중치 기울기 ∂ε/∂w입니다. 입력 x에 대한 기울기(5개)를 구하세요.")
-    return _verdict("6.6", False, hint)
+    return Verdict("6.6", False, hint)

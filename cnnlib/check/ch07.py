@@ -25,9 +25,6 @@ EX7_3 = {"cases": ((6, 3, 0), (50, 4, 1), (200, 10, 2), (1, 5, 3), (30, 2, 4))}
 EX7_4 = {"classes": (4, 7, 9), "matrix": ((50, 2, 8), (1, 45, 4), (6, 3, 41)), "target": 9}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _sizes(size: int, layers, pool: bool = True) -> tuple[int, ...]:
     """층을 차례로 지날 때의 출력 한 변. ``pool=False``면 풀링 층을 건너뛴 것처럼 셉니다."""
@@ -49,7 +46,7 @@ def ex7_1(answer) -> Verdict:
     got = as_int_tuple(answer, len(layers), "7.1")
     expected = _sizes(EX7_1["input"], layers)
     if got == expected:
-        return _verdict("7.1", True)
+        return Verdict("7.1", True)
     wrong = [name for (name, _, _), g, e in zip(layers, got, expected, strict=True) if g != e]
     if got == _sizes(32, layers):
         hint = "32×32 입력일 때의 값입니다. 이 문제의 입력은 36×36입니다."
@@ -60,7 +57,7 @@ def ex7_1(answer) -> Verdict:
     else:
         hint = (f"{wrong[0]}부터 값이 다릅니다. 합성곱은 ⌊(W − K + 2P)/S⌋ + 1, 2×2 서브샘플링은 절반입니다. "
                 "앞 층의 출력이 다음 층의 입력입니다.")
-    return _verdict("7.1", False, hint)
+    return Verdict("7.1", False, hint)
 
 
 def _c3_params(kernel: int) -> int:
@@ -77,7 +74,7 @@ def ex7_2(answer) -> Verdict:
     k = EX7_2["kernel"]
     expected = _c3_params(k)
     if got == expected:
-        return _verdict("7.2", True)
+        return Verdict("7.2", True)
     links = sum(len(inputs) for inputs in C3_TABLE)
     maps = len(C3_TABLE)
     if got == links * k * k:
@@ -90,7 +87,7 @@ def ex7_2(answer) -> Verdict:
         hint = "편향은 연결마다가 아니라 C3의 출력 맵마다 하나입니다."
     else:
         hint = "매개변수 = Σ(맵 i가 보는 입력 맵 수 × 5 × 5 + 1)입니다. 3개, 4개, 6개를 보는 맵이 각각 몇 개인지 세세요."
-    return _verdict("7.2", False, hint)
+    return Verdict("7.2", False, hint)
 
 
 def ex7_3(confusion) -> Verdict:
@@ -112,15 +109,15 @@ def ex7_3(confusion) -> Verdict:
         try:
             result = confusion(preds.clone(), targets.clone(), k)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("7.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("7.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         if result is None:
-            return _verdict("7.3", False, f"{call}이(가) None을 돌려주었습니다. 행렬을 return 하세요.")
+            return Verdict("7.3", False, f"{call}이(가) None을 돌려주었습니다. 행렬을 return 하세요.")
         try:
             got = torch.as_tensor(result).detach().cpu()
         except Exception:
-            return _verdict("7.3", False, f"{call}이(가) 텐서로 바꿀 수 없는 {type(result).__name__}을(를) 돌려주었습니다.")
+            return Verdict("7.3", False, f"{call}이(가) 텐서로 바꿀 수 없는 {type(result).__name__}을(를) 돌려주었습니다.")
         if tuple(got.shape) != (k, k):
-            return _verdict("7.3", False, f"{call}의 모양이 {tuple(got.shape)}입니다. ({k}, {k}) 행렬이어야 합니다.")
+            return Verdict("7.3", False, f"{call}의 모양이 {tuple(got.shape)}입니다. ({k}, {k}) 행렬이어야 합니다.")
         if torch.equal(got.long(), expected):
             continue
         if torch.equal(got.long(), expected.T):
@@ -129,8 +126,8 @@ def ex7_3(confusion) -> Verdict:
             hint = f"{call}: 모든 칸의 합은 표본 수 {n}이어야 합니다. 표본마다 한 칸에 1을 더하세요."
         else:
             hint = f"{call}의 값이 틀립니다. m[정답, 예측] += 1을 표본마다 하세요."
-        return _verdict("7.3", False, hint)
-    return _verdict("7.3", True)
+        return Verdict("7.3", False, hint)
+    return Verdict("7.3", True)
 
 
 def ex7_4(answer) -> Verdict:
@@ -142,7 +139,7 @@ def ex7_4(answer) -> Verdict:
     row = sum(matrix[c])
     expected = matrix[c][c] / column
     if math.isclose(got, expected, abs_tol=1e-3):
-        return _verdict("7.4", True)
+        return Verdict("7.4", True)
     total = sum(map(sum, matrix))
     if math.isclose(got, 100 * expected, abs_tol=0.1):
         hint = "백분율이 아니라 0과 1 사이의 비율로 답하세요."
@@ -155,4 +152,4 @@ def ex7_4(answer) -> Verdict:
         hint = "틀린 비율을 구했습니다. 9라고 예측한 것 가운데 맞은 비율을 구하세요."
     else:
         hint = "정밀도 = (9를 9로 예측한 수) / (9라고 예측한 수 = 9의 열의 합)입니다. 행은 실제, 열은 예측입니다."
-    return _verdict("7.4", False, hint)
+    return Verdict("7.4", False, hint)

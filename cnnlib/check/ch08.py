@@ -28,9 +28,6 @@ EX8_5 = {"cases": ((1, 8, 8, 0, 2, 2), (1, 8, 8, 3, 3, 1), (2, 9, 7, 1, 4, 3), (
          "classes": 4}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _conv_row(c_in: int, c_out: int, kernel: int, size, stride: int = 1, padding: int = 0, groups: int = 1):
     """``layer_table``이 센 합성곱 층 하나의 줄 (meta 장치에서 모양만 계산)."""
@@ -54,7 +51,7 @@ def ex8_1(answer) -> Verdict:
     s = EX8_1
     expected = output_size(s["size"], s["kernel"], padding=s["padding"], stride=s["stride"])
     if got == expected:
-        return _verdict("8.1", True)
+        return Verdict("8.1", True)
     typical = [
         (output_size(277, s["kernel"], stride=s["stride"]),
          "입력을 277로 계산했습니다. 학습 노트의 오타이고, 논문의 산수가 맞는 입력은 227입니다."),
@@ -66,7 +63,7 @@ def ex8_1(answer) -> Verdict:
     ]
     hints = [text for value, text in typical if got == value]
     hint = " ".join(hints) or "출력 크기 = ⌊(W − K + 2P)/S⌋ + 1에 W = 227, K = 11, P = 0, S = 4를 넣으세요."
-    return _verdict("8.1", False, hint)
+    return Verdict("8.1", False, hint)
 
 
 # ---------------------------------------------------------------- 8.2
@@ -82,7 +79,7 @@ def ex8_2(answer) -> Verdict:
     row = _ex8_2_row()
     n = math.prod(row.output_shape)
     if math.isclose(got, row.memory_kb, rel_tol=1e-3):
-        return _verdict("8.2", True)
+        return Verdict("8.2", True)
     if math.isclose(got, n * 4, rel_tol=1e-3):
         hint = "바이트 수를 그대로 주었습니다. KB로 바꾸려면 1024로 나누세요."
     elif math.isclose(got, n, rel_tol=1e-3) or math.isclose(got, n / 1024, rel_tol=1e-3):
@@ -95,7 +92,7 @@ def ex8_2(answer) -> Verdict:
         hint = "입력의 메모리를 구했습니다. 물은 것은 conv1이 내놓는 출력(필터 96개의 특징 맵)입니다."
     else:
         hint = "메모리(KB) = C_out × H_out × W_out × 4 / 1024입니다. 출력 한 변은 연습문제 8.1의 답입니다."
-    return _verdict("8.2", False, hint)
+    return Verdict("8.2", False, hint)
 
 
 # ---------------------------------------------------------------- 8.3
@@ -108,7 +105,7 @@ def ex8_3(answer) -> Verdict:
     grouped = _conv_row(c_in, s["c_out"], s["kernel"], (h, w), padding=s["padding"], groups=s["groups"]).params
     expected = full - grouped
     if got == expected:
-        return _verdict("8.3", True)
+        return Verdict("8.3", True)
     if got == grouped:
         hint = "groups=2인 층의 매개변수 수를 구했습니다. 물은 것은 groups=1일 때보다 몇 개 줄어드는가입니다."
     elif got == full:
@@ -122,7 +119,7 @@ def ex8_3(answer) -> Verdict:
     else:
         hint = ("매개변수 = C_out × (C_in / groups) × K × K + C_out입니다. groups = 1과 2일 때를 각각 "
                 "구해 빼세요.")
-    return _verdict("8.3", False, hint)
+    return Verdict("8.3", False, hint)
 
 
 # ---------------------------------------------------------------- 8.4
@@ -134,7 +131,7 @@ def ex8_4(answer) -> Verdict:
     row = _conv_row(c_in, s["c_out"], s["kernel"], (h, w), s["stride"], s["padding"])
     expected = tuple(row.output_shape[1:])
     if got == expected:
-        return _verdict("8.4", True)
+        return Verdict("8.4", True)
     c, oh, ow = got
     if c != expected[0]:
         if c == c_in:
@@ -149,7 +146,7 @@ def ex8_4(answer) -> Verdict:
         hint = "55는 AlexNet conv1(11×11, 스트라이드 4)의 출력입니다. ZFNet은 7×7, 스트라이드 2입니다."
     else:
         hint = "출력 크기 = ⌊(W − K + 2P)/S⌋ + 1을 가로·세로에 각각 적용하세요."
-    return _verdict("8.4", False, hint)
+    return Verdict("8.4", False, hint)
 
 
 # ---------------------------------------------------------------- 8.5
@@ -219,17 +216,17 @@ def ex8_5(occlusion_map) -> Verdict:
         try:
             result = occlusion_map(model, image, target, patch, stride)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("8.5", False, f"{call}에 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("8.5", False, f"{call}에 {type(exc).__name__} 오류가 났습니다: {exc}")
         if result is None:
-            return _verdict("8.5", False, "함수가 아무것도 돌려주지 않았습니다. return을 빠뜨리지 않았나요?")
+            return Verdict("8.5", False, "함수가 아무것도 돌려주지 않았습니다. return을 빠뜨리지 않았나요?")
         if not image.equal(original):
-            return _verdict("8.5", False, "함수가 입력 이미지를 바꿔 놓았습니다. 가리기 전에 image.clone()으로 "
+            return Verdict("8.5", False, "함수가 입력 이미지를 바꿔 놓았습니다. 가리기 전에 image.clone()으로 "
                                           "복사하세요.")
         expected, wrong = _wrong_variants(model, original, target, patch, stride)
         try:
             got = as_tensor(result, "8.5")
         except TypeError:
-            return _verdict("8.5", False, f"{call}에 돌려준 값 {type(result).__name__}을(를) 텐서로 바꿀 수 "
+            return Verdict("8.5", False, f"{call}에 돌려준 값 {type(result).__name__}을(를) 텐서로 바꿀 수 "
                                           "없습니다. 2차원 텐서를 돌려주세요.")
         ok, hint = tensor_matches(got, expected, "8.5", atol=1e-4)
         if ok:
@@ -247,5 +244,5 @@ def ex8_5(occlusion_map) -> Verdict:
                 hint = (f"{call}에 값이 다릅니다. 조각의 왼쪽 위를 (i·stride, j·stride)에 두고 0으로 채운 뒤, "
                         "target 클래스의 소프트맥스 확률이 얼마나 떨어지는지 재세요. model.eval()과 "
                         "torch.no_grad()도 잊지 마세요.")
-        return _verdict("8.5", False, hint)
-    return _verdict("8.5", True)
+        return Verdict("8.5", False, hint)
+    return Verdict("8.5", True)

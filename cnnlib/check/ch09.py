@@ -40,9 +40,6 @@ EX9_4 = {"input": (128, 56, 56), "c_out": 256, "kernel": 3, "padding": 1}
 EX9_5 = {"in_features": 512 * 7 * 7, "out_features": 4096}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _rows(model, input_size):
     from ..cost import layer_table
@@ -71,7 +68,7 @@ def ex9_1(answer) -> Verdict:
     got = as_int(answer, "9.1")
     expected = _ex9_1_expected()
     if got == expected:
-        return _verdict("9.1", True)
+        return Verdict("9.1", True)
     c, n, k = EX9_1["channels"], EX9_1["layers"], EX9_1["kernel"]
     big = 2 * n + 1  # 같은 수용 영역을 보는 큰 커널 한 층
     if got == n * k * k * c * c:
@@ -84,7 +81,7 @@ def ex9_1(answer) -> Verdict:
         hint = "필터 하나는 K×K가 아니라 C_in×K×K개의 가중치를 가집니다. 입력 채널 수를 곱했는지 보세요."
     else:
         hint = "한 층의 매개변수는 C_out × C_in × K × K + C_out입니다. 세 층 모두 C_in = C_out = 256입니다."
-    return _verdict("9.1", False, hint)
+    return Verdict("9.1", False, hint)
 
 
 # ---------------------------------------------------------------- 9.2
@@ -108,11 +105,11 @@ def ex9_2(vgg_rf) -> Verdict:
         try:
             result = vgg_rf(list(cfg))
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("9.2", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("9.2", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         try:
             got = as_int(result, "9.2")
         except (TypeError, ValueError):
-            return _verdict("9.2", False, f"{call}이(가) {result!r}을(를) 돌려주었습니다. 정수를 돌려주세요.")
+            return Verdict("9.2", False, f"{call}이(가) {result!r}을(를) 돌려주었습니다. 정수를 돌려주세요.")
         if got == _cfg_rf(cfg):
             continue
         n_conv = sum(1 for item in cfg if item != "M")
@@ -124,8 +121,8 @@ def ex9_2(vgg_rf) -> Verdict:
         else:
             hint = (f"{call}의 값이 틀립니다. 층마다 r ← r + (k − 1)·j, j ← j·s를 차례로 적용하세요. "
                     "3×3 합성곱은 k = 3, s = 1이고, \"M\"은 k = 2, s = 2입니다.")
-        return _verdict("9.2", False, hint)
-    return _verdict("9.2", True)
+        return Verdict("9.2", False, hint)
+    return Verdict("9.2", True)
 
 
 def _no_jump(cfg) -> int:
@@ -148,7 +145,7 @@ def ex9_3(answer) -> Verdict:
     got = as_int_tuple(answer, 3, "9.3")
     expected = _ex9_3_expected()
     if got == expected:
-        return _verdict("9.3", True)
+        return Verdict("9.3", True)
     _, h, w = EX9_3["input"]
     c_exp = expected[0]
     if got[1:] == expected[1:]:
@@ -166,7 +163,7 @@ def ex9_3(answer) -> Verdict:
         hint = "채널 수부터 다시 보세요. 마지막 합성곱 층의 출력 채널 수가 특징 맵의 채널 수입니다."
     else:
         hint = "3×3 합성곱(패딩 1)은 크기를 그대로 두고, 풀링은 한 변을 ⌊W/2⌋로 줄입니다. 다섯 번 따라가세요."
-    return _verdict("9.3", False, hint)
+    return Verdict("9.3", False, hint)
 
 
 def _halve(size: int, times: int) -> int:
@@ -190,7 +187,7 @@ def ex9_4(answer) -> Verdict:
     got = as_int(answer, "9.4")
     row = _ex9_4_row()
     if got == row.macs:
-        return _verdict("9.4", True)
+        return Verdict("9.4", True)
     c_in, h, w = EX9_4["input"]
     c_out, k = EX9_4["c_out"], EX9_4["kernel"]
     n_out = math.prod(row.output_shape)
@@ -206,7 +203,7 @@ def ex9_4(answer) -> Verdict:
         hint = "출력 크기를 확인하세요. 패딩 1인 3×3 합성곱은 56×56을 그대로 56×56으로 냅니다."
     else:
         hint = "MAC = (출력 원소 수 C_out·H_out·W_out) × (출력 한 칸당 곱셈 C_in·K·K)입니다."
-    return _verdict("9.4", False, hint)
+    return Verdict("9.4", False, hint)
 
 
 # ---------------------------------------------------------------- 9.5
@@ -223,7 +220,7 @@ def ex9_5(answer) -> Verdict:
     got = as_int(answer, "9.5")
     expected = _ex9_5_expected()
     if got == expected:
-        return _verdict("9.5", True)
+        return Verdict("9.5", True)
     n_in, n_out = EX9_5["in_features"], EX9_5["out_features"]
     channels = n_in // 49
     if got == n_in * n_out:
@@ -236,4 +233,4 @@ def ex9_5(answer) -> Verdict:
         hint = "편향은 입력이 아니라 출력마다 하나씩 있습니다."
     else:
         hint = "완전 연결 층의 매개변수는 n_in × n_out + n_out입니다. n_in은 512 × 7 × 7입니다."
-    return _verdict("9.5", False, hint)
+    return Verdict("9.5", False, hint)

@@ -26,9 +26,6 @@ EX10_4 = {"features": (1024, 7, 7), "classes": 1000}
 EX10_5 = {"cases": ((6, 4, True, 5), (5, 5, True, 3), (3, 8, False, 4), (7, 7, False, 2), (1, 3, True, 6))}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _meta_rows(module_fn, input_size):
     """``module_fn()``을 meta 장치에서 만들어 ``layer_table``의 줄들을 돌려줍니다."""
@@ -50,7 +47,7 @@ def ex10_1(answer) -> Verdict:
     (row,) = _meta_rows(lambda: nn.Conv2d(c_in, c_out, kernel_size=1), (1, c_in, size, size))
     expected = row.params
     if got == expected:
-        return _verdict("10.1", True)
+        return Verdict("10.1", True)
     weights = c_in * c_out
     if got == weights:
         hint = "가중치는 맞습니다. 필터마다 하나씩 있는 편향을 잊지 않았나요?"
@@ -62,7 +59,7 @@ def ex10_1(answer) -> Verdict:
         hint = "필터 하나가 입력 채널 수만큼의 가중치를 가지고, 그런 필터가 출력 채널 수만큼 있습니다."
     else:
         hint = "1×1 합성곱의 매개변수 = C_in × C_out + C_out입니다."
-    return _verdict("10.1", False, hint)
+    return Verdict("10.1", False, hint)
 
 
 def _ex10_2_rows():
@@ -80,7 +77,7 @@ def ex10_2(answer) -> Verdict:
     reduce_row, conv_row = _ex10_2_rows()
     expected = reduce_row.macs + conv_row.macs
     if got == expected:
-        return _verdict("10.2", True)
+        return Verdict("10.2", True)
     c_in, h, w = EX10_2["input"]
     c_out, k = EX10_2["c_out"], EX10_2["kernel"]
     direct = h * w * c_out * c_in * k * k
@@ -99,7 +96,7 @@ def ex10_2(answer) -> Verdict:
     else:
         hint = ("합성곱 하나의 MAC = H_out·W_out·C_out·C_in·K²입니다. 1×1(480→16)과 5×5(16→48)를 따로 세어 "
                 "더하세요. 패딩 2 덕분에 출력은 14×14 그대로입니다.")
-    return _verdict("10.2", False, hint)
+    return Verdict("10.2", False, hint)
 
 
 def _ex10_3_shape():
@@ -118,7 +115,7 @@ def ex10_3(answer) -> Verdict:
     got = as_int_tuple(answer, 3, "10.3")
     expected = _ex10_3_shape()
     if got == expected:
-        return _verdict("10.3", True)
+        return Verdict("10.3", True)
     c_in, ch1, red3, ch3, red5, ch5, proj = EX10_3["args"]
     if got[0] == expected[0]:
         hint = ("채널 수는 맞습니다. 모든 가지가 스트라이드 1이고 패딩으로 크기를 유지하므로 높이와 너비는 "
@@ -133,7 +130,7 @@ def ex10_3(answer) -> Verdict:
         hint = "출력 채널은 입력 채널과 상관없이 네 가지의 출력 채널을 더한 것입니다."
     else:
         hint = "출력 채널 = 1×1 가지 + 3×3 가지 + 5×5 가지 + 풀링 투영의 출력 채널입니다."
-    return _verdict("10.3", False, hint)
+    return Verdict("10.3", False, hint)
 
 
 def _ex10_4_counts():
@@ -154,7 +151,7 @@ def ex10_4(answer) -> Verdict:
     flat, gap = _ex10_4_counts()
     expected = flat - gap
     if got == expected:
-        return _verdict("10.4", True)
+        return Verdict("10.4", True)
     c, h, w = EX10_4["features"]
     k = EX10_4["classes"]
     if got == flat:
@@ -171,7 +168,7 @@ def ex10_4(answer) -> Verdict:
         hint = "전역 평균 풀링 쪽이 더 작습니다. (펴서 잇는 층) − (전역 평균 풀링 뒤의 층)을 구하세요."
     else:
         hint = "완전 연결 층의 매개변수 = 입력 수 × 출력 수 + 출력 수입니다. 두 층을 각각 세어 빼세요."
-    return _verdict("10.4", False, hint)
+    return Verdict("10.4", False, hint)
 
 
 def ex10_5(to_linear) -> Verdict:
@@ -193,15 +190,15 @@ def ex10_5(to_linear) -> Verdict:
         try:
             linear = to_linear(conv)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("10.5", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("10.5", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         if not isinstance(linear, nn.Linear):
-            return _verdict("10.5", False, f"{call}이(가) {type(linear).__name__}을(를) 돌려주었습니다. "
+            return Verdict("10.5", False, f"{call}이(가) {type(linear).__name__}을(를) 돌려주었습니다. "
                                            "nn.Linear를 돌려주세요.")
         if (linear.in_features, linear.out_features) != (c_in, c_out):
-            return _verdict("10.5", False, f"{call}의 Linear 크기가 ({linear.in_features} → {linear.out_features})입니다. "
+            return Verdict("10.5", False, f"{call}의 Linear 크기가 ({linear.in_features} → {linear.out_features})입니다. "
                                            "입력은 conv의 입력 채널, 출력은 출력 채널이어야 합니다.")
         if any(not torch.equal(before[k], v) for k, v in conv.state_dict().items()):
-            return _verdict("10.5", False, "함수가 conv의 가중치를 바꾸었습니다. conv는 그대로 두고 새 Linear에 복사하세요.")
+            return Verdict("10.5", False, "함수가 conv의 가중치를 바꾸었습니다. conv는 그대로 두고 새 Linear에 복사하세요.")
         with torch.no_grad():
             expected = conv(x)
             got = linear(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
@@ -222,5 +219,5 @@ def ex10_5(to_linear) -> Verdict:
             else:
                 hint = (f"{call}: 결과가 conv(x)와 다릅니다. conv.weight의 (C_out, C_in, 1, 1)을 (C_out, C_in) "
                         "행렬로 바꿔 Linear의 weight에 복사했는지 확인하세요.")
-            return _verdict("10.5", False, hint)
-    return _verdict("10.5", True)
+            return Verdict("10.5", False, hint)
+    return Verdict("10.5", True)

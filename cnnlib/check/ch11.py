@@ -26,9 +26,6 @@ EX11_4 = {"depth": 110, "drop_path": 0.5}
 EX11_5 = {"channels": 128, "groups": 32, "kernel": 3}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _conv_weights(module) -> list[int]:
     from torch import nn
@@ -49,7 +46,7 @@ def ex11_1(answer) -> Verdict:
     convs = _conv_weights(block)
     expected = sum(convs)
     if got == expected:
-        return _verdict("11.1", True)
+        return Verdict("11.1", True)
     bn = sum(p.numel() for n, p in block.named_parameters() if n.startswith("bn"))
     out = planes * Bottleneck.expansion
     if got == expected + bn:
@@ -69,7 +66,7 @@ def ex11_1(answer) -> Verdict:
     else:
         hint = ("1×1(1024→256), 3×3(256→256), 1×1(256→1024) 세 합성곱의 가중치를 "
                 "C_out × C_in × K²로 각각 세어 더하세요.")
-    return _verdict("11.1", False, hint)
+    return Verdict("11.1", False, hint)
 
 
 def _ex11_2_shape(size: int, skip_maxpool: bool = False):
@@ -95,7 +92,7 @@ def ex11_2(answer) -> Verdict:
     got = as_int_tuple(answer, 3, "11.2")
     expected = _ex11_2_shape(EX11_2["size"])
     if got == expected:
-        return _verdict("11.2", True)
+        return Verdict("11.2", True)
     c, h, w = expected
     if got[0] == c and got[1:] == _ex11_2_shape(EX11_2["size"], skip_maxpool=True)[1:]:
         hint = "채널은 맞습니다. 줄기에는 스트라이드 2인 7×7 합성곱 뒤에 스트라이드 2인 최대 풀링도 있습니다."
@@ -111,7 +108,7 @@ def ex11_2(answer) -> Verdict:
     else:
         hint = ("줄기(7×7 합성곱 스트라이드 2 + 최대 풀링 스트라이드 2)가 한 변을 1/4로 줄이고, layer2와 layer3에서 "
                 "한 번씩 더 절반이 됩니다. 채널은 병목 블록의 출력 채널(가운데 채널 × 4)입니다.")
-    return _verdict("11.2", False, hint)
+    return Verdict("11.2", False, hint)
 
 
 def ex11_3(make_identity) -> Verdict:
@@ -137,11 +134,11 @@ def ex11_3(make_identity) -> Verdict:
         try:
             make_identity(block)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("11.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("11.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         if type(block) is not PreActBlock or "forward" in vars(block) or not block.shortcut:
-            return _verdict("11.3", False, "블록의 구조(forward, shortcut)는 그대로 두고 가중치만 바꾸세요.")
+            return Verdict("11.3", False, "블록의 구조(forward, shortcut)는 그대로 두고 가중치만 바꾸세요.")
         if block.drop_path:
-            return _verdict("11.3", False, "drop_path는 그대로(0) 두세요. 가중치만 바꾸세요.")
+            return Verdict("11.3", False, "drop_path는 그대로(0) 두세요. 가중치만 바꾸세요.")
         x = torch.randn(3, channels, size, size, generator=generator) * 2   # 음수도 들어 있는 입력
         with torch.no_grad():
             for mode in ("train", "eval"):
@@ -163,8 +160,8 @@ def ex11_3(make_identity) -> Verdict:
                 else:
                     hint = (f"{call}: block(x)가 x와 다릅니다. 출력은 x + F(x)이므로, 잔차 가지 F(x)가 어떤 입력에서도 "
                             "정확히 0이 되도록 가중치를 바꾸세요.")
-                return _verdict("11.3", False, hint)
-    return _verdict("11.3", True)
+                return Verdict("11.3", False, hint)
+    return Verdict("11.3", True)
 
 
 def _ex11_4_rates():
@@ -184,7 +181,7 @@ def ex11_4(answer) -> Verdict:
     blocks = len(rates)
     expected = sum(1 - p for p in rates)
     if math.isclose(got, expected, abs_tol=1e-6):
-        return _verdict("11.4", True)
+        return Verdict("11.4", True)
     p_last = EX11_4["drop_path"]
     paper_rule = sum(1 - p_last * (i + 1) / blocks for i in range(blocks))
     if math.isclose(got, blocks - expected, abs_tol=1e-6):
@@ -201,7 +198,7 @@ def ex11_4(answer) -> Verdict:
     else:
         hint = ("잔차 블록 수 L을 먼저 세고(6n+2층 망에는 3n개), 블록 l(0…L−1)이 켜져 있을 확률 1 − 0.5·l/(L−1)을 "
                 "모두 더하세요(기댓값의 선형성).")
-    return _verdict("11.4", False, hint)
+    return Verdict("11.4", False, hint)
 
 
 def ex11_5(answer) -> Verdict:
@@ -215,7 +212,7 @@ def ex11_5(answer) -> Verdict:
         expected = nn.Conv2d(c, c, k, padding=k // 2, groups=g, bias=False).weight.numel()
         dense = nn.Conv2d(c, c, k, padding=k // 2, bias=False).weight.numel()
     if got == expected:
-        return _verdict("11.5", True)
+        return Verdict("11.5", True)
     if got == dense:
         hint = "그룹이 없는 보통 합성곱의 값입니다. 그룹 합성곱의 필터는 자기 그룹의 입력 채널만 봅니다."
     elif got == dense // (g * g):
@@ -228,4 +225,4 @@ def ex11_5(answer) -> Verdict:
         hint = "그룹 하나의 가중치만 셌습니다. 그룹이 32개 있습니다."
     else:
         hint = "그룹 합성곱의 가중치 = C_out × (C_in / g) × K²입니다."
-    return _verdict("11.5", False, hint)
+    return Verdict("11.5", False, hint)

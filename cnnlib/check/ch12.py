@@ -28,9 +28,6 @@ EX12_4 = {"cases": ((3, 2, 3, 5), (4, 4, 1, 4), (2, 3, 4, 3), (5, 1, 2, 6))}
 EX12_5 = {"growth_rate": 32, "bn_size": 4}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _meta_out_shape(module_fn, input_shape):
     """``module_fn()``을 meta 장치에서 만들어 ``input_shape``(배치 제외) 입력의 출력 모양을 돌려줍니다."""
@@ -57,7 +54,7 @@ def ex12_1(answer) -> Verdict:
     c0, n, k = EX12_1["in_channels"], EX12_1["layers"], EX12_1["growth_rate"]
     expected = _meta_out_shape(lambda: DenseBlock(n, c0, k), (c0, 8, 8))[0]
     if got == expected:
-        return _verdict("12.1", True)
+        return Verdict("12.1", True)
     if got == n * k:
         hint = "층들이 새로 만든 특징 맵은 맞게 셌습니다. 블록의 출력에는 블록의 입력도 그대로 이어 붙습니다."
     elif got == k:
@@ -72,7 +69,7 @@ def ex12_1(answer) -> Verdict:
         hint = "층 하나가 k채널을 보태고, 층이 여러 개입니다: 출력 채널 = k0 + L·k."
     else:
         hint = "블록의 출력 채널 = 입력 채널 k0 + 층 수 L × 성장률 k입니다."
-    return _verdict("12.1", False, hint)
+    return Verdict("12.1", False, hint)
 
 
 def ex12_2(answer) -> Verdict:
@@ -83,7 +80,7 @@ def ex12_2(answer) -> Verdict:
     c, k, b = EX12_2["in_channels"], EX12_2["growth_rate"], EX12_2["bn_size"]
     expected = _n_params(lambda: DenseLayer(c, k, b))
     if got == expected:
-        return _verdict("12.2", True)
+        return Verdict("12.2", True)
     conv1, conv2 = c * b * k, b * k * k * 9
     bn = 2 * c + 2 * b * k
     if got == conv1 + conv2:
@@ -102,7 +99,7 @@ def ex12_2(answer) -> Verdict:
     else:
         hint = ("BN(입력 채널) → 1×1 합성곱(입력 → 4k) → BN(4k) → 3×3 합성곱(4k → k)의 매개변수를 차례로 더하세요. "
                 "합성곱에는 편향이 없습니다.")
-    return _verdict("12.2", False, hint)
+    return Verdict("12.2", False, hint)
 
 
 def _ex12_3_shape():
@@ -121,7 +118,7 @@ def ex12_3(answer) -> Verdict:
     got = as_int_tuple(answer, 3, "12.3")
     expected = _ex12_3_shape()
     if got == expected:
-        return _verdict("12.3", True)
+        return Verdict("12.3", True)
     c0, h, w = EX12_3["input"]
     n, k = EX12_3["layers"], EX12_3["growth_rate"]
     block_c = c0 + n * k
@@ -135,7 +132,7 @@ def ex12_3(answer) -> Verdict:
         hint = "밀집 블록이 층마다 k채널씩 보탠 것을 잊지 않았나요?"
     else:
         hint = "블록의 출력 채널 = k0 + L·k, 전이 층은 채널을 θ배로 줄이고 해상도를 반으로 줄입니다."
-    return _verdict("12.3", False, hint)
+    return Verdict("12.3", False, hint)
 
 
 def _reference_dense_forward(x, layers):
@@ -171,11 +168,11 @@ def ex12_4(dense_forward) -> Verdict:
             if "channels" in str(exc) or "size" in str(exc):
                 hint += (" — 층 i는 입력과 앞선 모든 층의 출력을 채널 방향으로 이어 붙인 텐서"
                          f"({c0} + i·{k}채널)를 받아야 합니다.")
-            return _verdict("12.4", False, hint)
+            return Verdict("12.4", False, hint)
         if not torch.equal(x, x_before):
-            return _verdict("12.4", False, "함수가 입력 x를 바꾸었습니다. x는 그대로 두세요.")
+            return Verdict("12.4", False, "함수가 입력 x를 바꾸었습니다. x는 그대로 두세요.")
         if not isinstance(got, torch.Tensor):
-            return _verdict("12.4", False, f"{call}에서 텐서가 아니라 {type(got).__name__}을(를) 돌려주었습니다. "
+            return Verdict("12.4", False, f"{call}에서 텐서가 아니라 {type(got).__name__}을(를) 돌려주었습니다. "
                                            "torch.cat으로 이어 붙인 텐서 하나를 돌려주세요.")
         with torch.no_grad():
             expected = _reference_dense_forward(x, layers)
@@ -193,8 +190,8 @@ def ex12_4(dense_forward) -> Verdict:
         else:
             hint = (f"{call}: 모양은 맞지만 값이 다릅니다. 이어 붙이는 순서가 [x, 층1의 출력, 층2의 출력, …]인지, "
                     "층마다 그때까지의 특징 맵을 모두 이어 붙여 넣는지 확인하세요.")
-        return _verdict("12.4", False, hint)
-    return _verdict("12.4", True)
+        return Verdict("12.4", False, hint)
+    return Verdict("12.4", True)
 
 
 def _ex12_5_counts(c: int) -> tuple[int, int]:
@@ -231,7 +228,7 @@ def ex12_5(answer) -> Verdict:
     got = as_number(answer, "12.5")
     expected = _ex12_5_expected()
     if got == expected:
-        return _verdict("12.5", True)
+        return Verdict("12.5", True)
     k, b = EX12_5["growth_rate"], EX12_5["bn_size"]
     ratio = 9 * b * k / (9 - b)  # 경계값 c* = 9bk/(9 - b)
     if math.isclose(got, ratio, rel_tol=1e-6):
@@ -247,4 +244,4 @@ def ex12_5(answer) -> Verdict:
         hint = "그 입력 채널 수에서는 병목 층의 매개변수가 더 많습니다. 두 식을 같게 놓고 c를 풀어 보세요."
     else:
         hint = "그보다 작은 채널 수에서도 이미 병목 층이 더 적습니다. 9ck > 4kc + 36k²를 c에 대해 푸세요."
-    return _verdict("12.5", False, hint)
+    return Verdict("12.5", False, hint)

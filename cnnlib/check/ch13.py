@@ -26,9 +26,6 @@ EX13_4 = {"cases": ((3, 6, 3, 1), (1, 5, 3, 0), (5, 7, 5, 2), (4, 4, 1, 0), (2, 
 EX13_5 = {"channels": 64, "kernel": 3}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _meta_rows(module_fn, input_size):
     """``module_fn()``을 meta 장치에서 만들어 ``layer_table``의 줄들을 돌려줍니다."""
@@ -56,7 +53,7 @@ def ex13_1(answer) -> Verdict:
     dw, pw = _separable_rows(c_in, c_out, k, (h, w))
     expected = dw.macs + pw.macs
     if got == expected:
-        return _verdict("13.1", True)
+        return Verdict("13.1", True)
     standard = h * w * c_out * c_in * k * k
     if got == 2 * expected:
         hint = "곱셈과 덧셈을 따로 센 FLOPs 같습니다. 이 책은 곱셈-누산(MAC)을 한 번으로 셉니다."
@@ -73,7 +70,7 @@ def ex13_1(answer) -> Verdict:
     else:
         hint = ("깊이별 합성곱: H·W·C·K², 1×1 합성곱: H·W·C·C_out입니다. 패딩 1 덕분에 출력은 14×14 그대로이고, "
                 "두 값을 더하세요.")
-    return _verdict("13.1", False, hint)
+    return Verdict("13.1", False, hint)
 
 
 def ex13_2(answer) -> Verdict:
@@ -85,7 +82,7 @@ def ex13_2(answer) -> Verdict:
     (row,) = _meta_rows(lambda: nn.Conv2d(c_in, c_out, k, groups=g, bias=False), (1, c_in, 8, 8))
     expected = row.params
     if got == expected:
-        return _verdict("13.2", True)
+        return Verdict("13.2", True)
     full = c_out * c_in * k * k
     if got == full:
         hint = "그룹이 하나일 때(보통 합성곱)의 값입니다. 필터 하나는 자기 그룹의 입력 채널만 봅니다."
@@ -99,7 +96,7 @@ def ex13_2(answer) -> Verdict:
         hint = "그룹 수로 곱하지 말고 나누어야 합니다."
     else:
         hint = "그룹 합성곱의 가중치 모양은 (C_out, C_in/groups, K, K)입니다. 원소 수를 세세요."
-    return _verdict("13.2", False, hint)
+    return Verdict("13.2", False, hint)
 
 
 def _ex13_3_shapes():
@@ -116,7 +113,7 @@ def ex13_3(answer) -> Verdict:
     got = as_int_tuple(answer, 3, "13.3")
     expected, block_out = _ex13_3_shapes()
     if got == expected:
-        return _verdict("13.3", True)
+        return Verdict("13.3", True)
     in_ch, out_ch, stride, t = EX13_3["block"]
     _, h, w = EX13_3["input"]
     if got == block_out:
@@ -131,7 +128,7 @@ def ex13_3(answer) -> Verdict:
         hint = "넓히는 1×1 합성곱은 블록의 입력 채널에 넓히는 배수를 곱합니다."
     else:
         hint = "블록은 1×1로 t배 넓히기 → 3×3 깊이별(스트라이드 s) → 1×1로 좁히기 순서입니다."
-    return _verdict("13.3", False, hint)
+    return Verdict("13.3", False, hint)
 
 
 def ex13_4(depthwise) -> Verdict:
@@ -149,11 +146,11 @@ def ex13_4(depthwise) -> Verdict:
         try:
             got = depthwise(x, weight, padding)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("13.4", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("13.4", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         if not isinstance(got, torch.Tensor):
-            return _verdict("13.4", False, f"{call}이(가) {type(got).__name__}을(를) 돌려주었습니다. 텐서를 돌려주세요.")
+            return Verdict("13.4", False, f"{call}이(가) {type(got).__name__}을(를) 돌려주었습니다. 텐서를 돌려주세요.")
         if not (torch.equal(x, x_before) and torch.equal(weight, w_before)):
-            return _verdict("13.4", False, "함수가 입력 x나 weight를 바꾸었습니다. 새 텐서를 만들어 돌려주세요.")
+            return Verdict("13.4", False, "함수가 입력 x나 weight를 바꾸었습니다. 새 텐서를 만들어 돌려주세요.")
         expected = F.conv2d(x, weight, padding=padding, groups=c)
         got = got.detach().float()
         if tuple(got.shape) != tuple(expected.shape):
@@ -164,7 +161,7 @@ def ex13_4(depthwise) -> Verdict:
             else:
                 hint = (f"{call}: 출력 모양이 {tuple(got.shape)}입니다. 출력은 입력과 같은 채널 수이고, "
                         "크기는 (W − K + 2P) + 1입니다.")
-            return _verdict("13.4", False, hint)
+            return Verdict("13.4", False, hint)
         if torch.allclose(got, expected, atol=1e-4):
             continue
         flipped = F.conv2d(x, weight.flip(-1, -2), padding=padding, groups=c)
@@ -176,8 +173,8 @@ def ex13_4(depthwise) -> Verdict:
         else:
             hint = (f"{call}: 모양은 맞지만 값이 다릅니다. 출력 채널 c는 입력 채널 c와 커널 weight[c, 0]만으로 "
                     "계산해야 합니다.")
-        return _verdict("13.4", False, hint)
-    return _verdict("13.4", True)
+        return Verdict("13.4", False, hint)
+    return Verdict("13.4", True)
 
 
 def ex13_5(answer) -> Verdict:
@@ -191,7 +188,7 @@ def ex13_5(answer) -> Verdict:
     dw, pw = _separable_rows(n, n, k, size)
     expected = standard.macs / (dw.macs + pw.macs)
     if math.isclose(got, expected, rel_tol=0.01):
-        return _verdict("13.5", True)
+        return Verdict("13.5", True)
     if got > 0 and math.isclose(1 / got, expected, rel_tol=0.01):
         hint = "거꾸로 나누었습니다. 표준 합성곱이 몇 배 더 많은지(1보다 큰 수)를 답하세요."
     elif math.isclose(got, k * k, rel_tol=0.01):
@@ -204,4 +201,4 @@ def ex13_5(answer) -> Verdict:
     else:
         hint = ("표준: H·W·N·N·K², 깊이별 분리: H·W·N·K² + H·W·N·N. 나누면 H·W가 지워지고 "
                 "1/(1/N + 1/K²)가 남습니다.")
-    return _verdict("13.5", False, hint)
+    return Verdict("13.5", False, hint)

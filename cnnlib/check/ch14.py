@@ -24,9 +24,6 @@ EX14_3 = {"alpha": 1.2, "beta": 1.1, "gamma": 1.15, "phi": 3}
 EX14_4 = {"channels": 256}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _params(module) -> int:
     return sum(p.numel() for p in module.parameters())
@@ -43,7 +40,7 @@ def ex14_1(answer) -> Verdict:
     with torch.device("meta"):
         expected = _params(SEBlock(c, reduction=r))
     if got == expected:
-        return _verdict("14.1", True)
+        return Verdict("14.1", True)
     h = c // r
     if got == 2 * c * h:
         hint = "가중치는 맞습니다. 두 층의 편향(가운데 층과 마지막 층에 하나씩)도 세세요."
@@ -57,7 +54,7 @@ def ex14_1(answer) -> Verdict:
         hint = "전역 평균 풀링과 시그모이드에는 매개변수가 없지만, 두 완전 연결 층에는 있습니다."
     else:
         hint = "SE 블록의 매개변수 = C·(C/r) + C/r + (C/r)·C + C 입니다."
-    return _verdict("14.1", False, hint)
+    return Verdict("14.1", False, hint)
 
 
 def ex14_2(se_weights) -> Verdict:
@@ -82,18 +79,18 @@ def ex14_2(se_weights) -> Verdict:
             with torch.no_grad():
                 got = se_weights(x, fc1, fc2)
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("14.2", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("14.2", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         if not torch.equal(x, x_before):
-            return _verdict("14.2", False, "함수가 입력 x를 바꾸었습니다(제자리 연산). x는 그대로 두세요.")
+            return Verdict("14.2", False, "함수가 입력 x를 바꾸었습니다(제자리 연산). x는 그대로 두세요.")
         if not isinstance(got, torch.Tensor):
-            return _verdict("14.2", False, f"{call}이(가) {type(got).__name__}을(를) 돌려주었습니다. 텐서를 돌려주세요.")
+            return Verdict("14.2", False, f"{call}이(가) {type(got).__name__}을(를) 돌려주었습니다. 텐서를 돌려주세요.")
         if tuple(got.shape) == (n, c, 1, 1):
             got = got.flatten(1)
         if tuple(got.shape) == (n, c, h, w):
-            return _verdict("14.2", False, "특징 맵 모양의 텐서를 돌려주었습니다. x에 곱하기(스케일) 전의 채널 가중치만 "
+            return Verdict("14.2", False, "특징 맵 모양의 텐서를 돌려주었습니다. x에 곱하기(스케일) 전의 채널 가중치만 "
                                            "(배치, 채널) 모양으로 돌려주세요.")
         if tuple(got.shape) != (n, c):
-            return _verdict("14.2", False, f"{call}의 결과 모양이 {tuple(got.shape)}입니다. (배치, 채널) = {(n, c)}"
+            return Verdict("14.2", False, f"{call}의 결과 모양이 {tuple(got.shape)}입니다. (배치, 채널) = {(n, c)}"
                                            "이어야 합니다. 공간 축(높이, 너비)을 평균 냈는지 확인하세요.")
         if torch.allclose(got, expected, atol=1e-5):
             continue
@@ -111,8 +108,8 @@ def ex14_2(se_weights) -> Verdict:
             hint = "가중치가 0~1 밖에 있습니다. 시그모이드를 마지막에 씌웠는지 확인하세요."
         else:
             hint = f"{call}: 결과가 다릅니다. 공간 평균 → fc1 → ReLU → fc2 → 시그모이드 순서인지 확인하세요."
-        return _verdict("14.2", False, hint)
-    return _verdict("14.2", True)
+        return Verdict("14.2", False, hint)
+    return Verdict("14.2", True)
 
 
 def _ex14_3_expected() -> float:
@@ -125,7 +122,7 @@ def ex14_3(answer) -> Verdict:
     got = as_number(answer, "14.3")
     expected = _ex14_3_expected()
     if math.isclose(got, expected, rel_tol=5e-3):
-        return _verdict("14.3", True)
+        return Verdict("14.3", True)
     a, b, g, phi = (EX14_3[k] for k in ("alpha", "beta", "gamma", "phi"))
     if math.isclose(got, 2 ** phi, rel_tol=1e-3):
         hint = "2^φ는 어림값입니다. α·β²·γ²이 정확히 2가 아니므로 그 값을 φ제곱하세요."
@@ -139,7 +136,7 @@ def ex14_3(answer) -> Verdict:
         hint = "그것은 해상도입니다. 묻는 것은 연산량이 B0의 몇 배인지입니다."
     else:
         hint = "연산량은 깊이에 비례하고 너비와 해상도의 제곱에 비례합니다. (α·β²·γ²)^φ를 계산하세요."
-    return _verdict("14.3", False, hint)
+    return Verdict("14.3", False, hint)
 
 
 def _ex14_4_expected() -> int:
@@ -156,7 +153,7 @@ def ex14_4(answer) -> Verdict:
     got = as_int(answer, "14.4")
     expected = _ex14_4_expected()
     if got == expected:
-        return _verdict("14.4", True)
+        return Verdict("14.4", True)
     c = EX14_4["channels"]
     bn = 2 * (32 + 32 + 32 + 32 + 48 + 64)       # 배치 정규화의 γ, β
     final = 128 * c + c                           # 마지막 1×1 합성곱 (편향 포함)
@@ -173,7 +170,7 @@ def ex14_4(answer) -> Verdict:
     else:
         hint = ("가지 셋(1×1 | 1×1→3×3 | 1×1→3×3→3×3)의 합성곱(편향 없음)과 배치 정규화, 그리고 마지막 1×1 "
                 "합성곱(편향 있음)을 차례로 세어 더하세요.")
-    return _verdict("14.4", False, hint)
+    return Verdict("14.4", False, hint)
 
 
 def _params_for_320() -> int:

@@ -24,9 +24,6 @@ EX15_3 = {"cases": ((50, 8, 5, 0), (200, 30, 30, 1), (20, 64, 3, 2), (300, 4, 16
 EX15_4 = {"model": "lenet5_modern", "until": "C5", "input": (1, 1, 28, 28)}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _model(name: str):
     from .. import models
@@ -49,7 +46,7 @@ def ex15_1(answer) -> Verdict:
     transfer.freeze(net, until=EX15_1["until"])
     expected = sum(p.numel() for p in transfer.trainable_parameters(net))
     if got == expected:
-        return _verdict("15.1", True)
+        return Verdict("15.1", True)
     rows = {name: (n, t) for name, n, t in transfer.layer_status(net)}
     weights_only = sum(p.numel() for name, p in net.named_parameters() if p.requires_grad and name.endswith("weight"))
     if got == total:
@@ -63,7 +60,7 @@ def ex15_1(answer) -> Verdict:
     else:
         hint = ("C3 뒤에 남는 층은 C5(16→120, 5×5 합성곱), F6(120→84), OUT(84→10)입니다. 합성곱 층은 "
                 "C_out × (C_in × K × K) + C_out, 완전 연결 층은 출력 × 입력 + 출력입니다. 풀링에는 매개변수가 없습니다.")
-    return _verdict("15.1", False, hint)
+    return Verdict("15.1", False, hint)
 
 
 def ex15_2(answer) -> Verdict:
@@ -75,7 +72,7 @@ def ex15_2(answer) -> Verdict:
     old = tuple(net.fc.weight.shape)
     expected = tuple(transfer.replace_head(net, EX15_2["num_classes"]).weight.shape)
     if got == expected:
-        return _verdict("15.2", True)
+        return Verdict("15.2", True)
     if got == expected[::-1]:
         hint = "순서가 바뀌었습니다. nn.Linear의 weight 모양은 (출력 특징 수, 입력 특징 수)입니다."
     elif got == old:
@@ -85,7 +82,7 @@ def ex15_2(answer) -> Verdict:
                 "ResNet-18의 기본 블록은 채널을 늘리지 않습니다(병목 블록을 쓰는 ResNet-50과 다릅니다).")
     else:
         hint = "nn.Linear의 weight 모양은 (출력 특징 수, 입력 특징 수)입니다. ResNet-18의 fc가 받는 벡터의 길이를 확인하세요."
-    return _verdict("15.2", False, hint)
+    return Verdict("15.2", False, hint)
 
 
 def ex15_3(linear_cka) -> Verdict:
@@ -104,11 +101,11 @@ def ex15_3(linear_cka) -> Verdict:
         try:
             result = linear_cka(x.clone(), y.clone())
         except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-            return _verdict("15.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+            return Verdict("15.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
         try:
             got = float(torch.as_tensor(result).detach().double().item())
         except Exception:
-            return _verdict("15.3", False, f"{call}이(가) 숫자 하나가 아닌 {type(result).__name__}을(를) 돌려주었습니다.")
+            return Verdict("15.3", False, f"{call}이(가) 숫자 하나가 아닌 {type(result).__name__}을(를) 돌려주었습니다.")
         if math.isclose(got, expected, rel_tol=1e-4, abs_tol=1e-5):
             continue
         xc, yc = x.double(), y.double()
@@ -121,8 +118,8 @@ def ex15_3(linear_cka) -> Verdict:
             hint = f"{call}이(가) {got:.4g}을(를) 돌려주었습니다. CKA는 0과 1 사이입니다. 분모의 노름을 확인하세요."
         else:
             hint = f"{call}의 값이 다릅니다. 중심화한 뒤 ‖YᵀX‖²_F / (‖XᵀX‖_F · ‖YᵀY‖_F)를 계산하세요."
-        return _verdict("15.3", False, hint)
-    return _verdict("15.3", True)
+        return Verdict("15.3", False, hint)
+    return Verdict("15.3", True)
 
 
 def ex15_4(answer) -> Verdict:
@@ -137,7 +134,7 @@ def ex15_4(answer) -> Verdict:
     frozen_macs = sum(r.macs for r in rows if r.name.split(".")[0] in frozen)
     expected = frozen_macs / total
     if math.isclose(got, expected, abs_tol=2e-3):
-        return _verdict("15.4", True)
+        return Verdict("15.4", True)
     params = {name: p for name, p in ((n, sum(q.numel() for q in c.parameters())) for n, c in net.named_children())}
     param_share = sum(params[n] for n in frozen) / sum(params.values())
     if math.isclose(got, 100 * expected, abs_tol=0.2):
@@ -149,4 +146,4 @@ def ex15_4(answer) -> Verdict:
     else:
         hint = ("합성곱 층의 MAC은 출력 높이 × 너비 × C_out × C_in × K × K, 완전 연결 층은 입력 × 출력입니다. "
                 "C1의 출력은 28×28(패딩 2), C3은 10×10, C5는 1×1입니다.")
-    return _verdict("15.4", False, hint)
+    return Verdict("15.4", False, hint)

@@ -29,9 +29,6 @@ EX16_4 = {"world_size": 4, "batch_per_process": 8}
 EX16_5 = {"world_size": 4, "model": "resnet50", "bytes": 4, "bandwidth": 10e9}
 
 
-def _verdict(exercise: str, correct: bool, hint: str = "") -> Verdict:
-    return Verdict(exercise=exercise, correct=correct, hint="" if correct else hint)
-
 
 def _close(got: float, expected: float, rel: float = 2e-3) -> bool:
     return math.isclose(got, expected, rel_tol=rel)
@@ -53,7 +50,7 @@ def ex16_1(answer) -> Verdict:
     b = EX16_1["bytes"]
     expected = (weights + biases) * b / 1e6
     if _close(got, expected, 1e-4):
-        return _verdict("16.1", True)
+        return Verdict("16.1", True)
     if _close(got, weights * b / 1e6, 1e-6):
         hint = "가중치는 맞습니다. 출력마다 하나씩 있는 편향의 기울기도 함께 보냅니다."
     elif _close(got, expected * 1e6 / 2**20, 1e-4):
@@ -66,7 +63,7 @@ def ex16_1(answer) -> Verdict:
         hint = "float16(2바이트) 기준입니다. 문제는 float32입니다."
     else:
         hint = "기울기의 크기 = 매개변수 수(가중치 + 편향) × 4바이트이고, MB는 10⁶바이트입니다."
-    return _verdict("16.1", False, hint)
+    return Verdict("16.1", False, hint)
 
 
 def _ex16_2_expected():
@@ -83,7 +80,7 @@ def ex16_2(answer) -> Verdict:
     got = as_int_tuple(answer, 2, "16.2")
     expected = _ex16_2_expected()
     if got == expected:
-        return _verdict("16.2", True)
+        return Verdict("16.2", True)
     n, ws = EX16_2["n"], EX16_2["world_size"]
     if got[0] == n // ws:
         hint = ("나머지를 버린 값입니다. drop_last=False이면 모든 표본을 쓰도록 프로세스마다 받는 수를 "
@@ -94,7 +91,7 @@ def ex16_2(answer) -> Verdict:
         hint = "프로세스마다 데이터 전체를 주지 않습니다. 표본을 나누어 맡깁니다."
     else:
         hint = "DistributedSampler는 프로세스마다 같은 수(⌈N / 프로세스 수⌉)를 주고, 모자라면 앞의 표본을 다시 씁니다."
-    return _verdict("16.2", False, hint)
+    return Verdict("16.2", False, hint)
 
 
 def ex16_3(shard) -> Verdict:
@@ -110,7 +107,7 @@ def ex16_3(shard) -> Verdict:
                 got = shard(n, ws, rank)
                 got = [int(i) for i in got]
             except Exception as exc:  # 독자의 함수에서 난 오류를 힌트로 알려 줍니다.
-                return _verdict("16.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
+                return Verdict("16.3", False, f"{call}에서 {type(exc).__name__} 오류가 났습니다: {exc}")
             if got == expected:
                 continue
             size = math.ceil(n / ws)
@@ -126,8 +123,8 @@ def ex16_3(shard) -> Verdict:
             else:
                 hint = (f"{call}의 결과가 다릅니다. 번호 0…n−1 뒤에 앞의 번호를 다시 이어 붙여 길이를 "
                         "프로세스 수의 배수로 맞춘 다음, 순위 r은 r번째부터 프로세스 수 간격으로 가져갑니다.")
-            return _verdict("16.3", False, hint)
-    return _verdict("16.3", True)
+            return Verdict("16.3", False, hint)
+    return Verdict("16.3", True)
 
 
 def _ex16_4_ratio() -> float:
@@ -154,7 +151,7 @@ def ex16_4(answer) -> Verdict:
     got = as_number(answer, "16.4")
     expected = _ex16_4_ratio()
     if _close(got, expected, 1e-3):
-        return _verdict("16.4", True)
+        return Verdict("16.4", True)
     ws = EX16_4["world_size"]
     if _close(got, 1.0, 1e-6):
         hint = ("평균 손실이라면 1배가 맞습니다. 합 손실에서는 프로세스마다의 기울기가 이미 합인데, DDP는 "
@@ -165,7 +162,7 @@ def ex16_4(answer) -> Verdict:
         hint = "배치 크기는 상관이 없습니다. DDP가 기울기를 모은 뒤 나누는 수를 보세요."
     else:
         hint = "DDP는 기울기를 모든 프로세스에서 더한 뒤 프로세스 수로 나눕니다(평균)."
-    return _verdict("16.4", False, hint)
+    return Verdict("16.4", False, hint)
 
 
 def _ex16_5_parts():
@@ -186,7 +183,7 @@ def ex16_5(answer) -> Verdict:
     size, n, bw = _ex16_5_parts()
     expected = 2 * (n - 1) / n * size / bw * 1e3
     if _close(got, expected, 1e-2):
-        return _verdict("16.5", True)
+        return Verdict("16.5", True)
     if _close(got, size / bw * 1e3, 1e-2):
         hint = "기울기를 한 번 보내는 시간입니다. 링 올리듀스는 흩어 더하기와 모아 돌리기, 두 단계로 보냅니다."
     elif _close(got, 2 * size / bw * 1e3, 1e-2) or _close(got, 2 * (n - 1) * size / bw * 1e3, 1e-2):
@@ -197,4 +194,4 @@ def ex16_5(answer) -> Verdict:
         hint = "기울기의 크기는 매개변수 수 × 4바이트입니다(비트나 개수가 아니라 바이트)."
     else:
         hint = "시간 = 2(N − 1)/N × (매개변수 수 × 4바이트) ÷ 대역폭입니다."
-    return _verdict("16.5", False, hint)
+    return Verdict("16.5", False, hint)
