@@ -134,6 +134,14 @@ def build_site(log: Path) -> Path:
             "ci 웹사이트 빌드가 실패했습니다 (CNNLIB_PROFILE=ci bash .ci/book). 경고·오류:\n"
             + "\n".join(problems or ["(경고 줄 없음)"]) + "\n--- 끝부분 ---\n" + "\n".join(lines[-15:])
         )
+    # .ci/book은 장들을 .ci/prerun.py로 미리 (여럿씩 동시에) 실행해 jupyter-cache에 넣습니다. myst-nb가
+    # 그 결과를 찾지 못하면 장을 하나씩 다시 실행해 빌드 시간이 두 배가 되므로, 그런 일이 없었는지 봅니다.
+    executed = re.findall(r"(\S+\.ipynb): Executing notebook", log.read_text(encoding="utf-8", errors="replace"))
+    if executed:
+        raise RuntimeError(
+            "jupyter-book이 미리 실행한 결과를 캐시에서 찾지 못하고 이 장들을 다시 실행했습니다 "
+            "(.ci/prerun.py와 myst-nb의 캐시 열쇠가 다릅니다): " + ", ".join(executed)
+        )
     return CI_SITE
 
 
