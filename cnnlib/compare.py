@@ -20,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from .cost import _cell, _check_input_size, _check_model, _width, count_parameters, layer_table
+from .cost import _cell, _check_input_size, _check_model, _evaluating, _width, count_parameters, layer_table
 
 __all__ = ["MEMORY_KINDS", "ModelCost", "cpu_name", "format_table", "latency_ms", "model_cost", "time_runs"]
 
@@ -92,12 +92,10 @@ def time_runs(model, input_size=(1, 3, 224, 224), repeats: int = 5, warmup: int 
             torch.cuda.synchronize(device)
 
     old_threads = torch.get_num_threads()
-    modes = {m: m.training for m in model.modules()}
     times = []
     torch.set_num_threads(threads)
-    model.eval()
     try:
-        with torch.inference_mode():
+        with _evaluating(model, shape), torch.inference_mode():
             for _ in range(warmup):
                 model(x)
             sync()
@@ -106,15 +104,8 @@ def time_runs(model, input_size=(1, 3, 224, 224), repeats: int = 5, warmup: int 
                 model(x)
                 sync()
                 times.append((time.perf_counter() - start) * 1000)
-    except RuntimeError as exc:
-        raise ValueError(
-            f"입력 모양 {shape}으로 모델을 실행하지 못했습니다. 채널 수나 크기가 모델에 맞는지 "
-            f"확인하세요. PyTorch의 오류: {exc}"
-        ) from exc
     finally:
         torch.set_num_threads(old_threads)
-        for m, training in modes.items():
-            m.training = training
     return times
 
 

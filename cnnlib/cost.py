@@ -30,6 +30,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -142,22 +143,34 @@ def layer_table(model, input_size=(1, 3, 224, 224)) -> list[LayerCost]:
 
     leaves = [(name or type(m).__name__, m) for name, m in model.named_modules() if next(m.children(), None) is None]
     handles = [m.register_forward_hook(recorder(name)) for name, m in leaves]
+    try:
+        with _evaluating(model, shape), torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return rows
+
+
+@contextlib.contextmanager
+def _evaluating(model: nn.Module, shape):
+    """``with`` 블록 동안 ``model``을 평가 모드로 두고, 끝나면 모듈마다 원래 모드로 돌려놓습니다.
+
+    블록 안에서 모델을 실행하다 난 ``RuntimeError``(대개 입력 모양이 모델과 맞지 않을 때)는
+    입력 모양 ``shape``을 밝힌 한국어 ``ValueError``로 바꿉니다.
+    """
     modes = {m: m.training for m in model.modules()}
     model.eval()
     try:
-        with torch.no_grad():
-            model(x)
+        yield model
     except RuntimeError as exc:
         raise ValueError(
             f"입력 모양 {shape}으로 모델을 실행하지 못했습니다. 채널 수나 크기가 모델에 맞는지 "
             f"확인하세요. PyTorch의 오류: {exc}"
         ) from exc
     finally:
-        for h in handles:
-            h.remove()
         for m, training in modes.items():
             m.training = training
-    return rows
 
 
 def total_macs(model, input_size=(1, 3, 224, 224)) -> int:
