@@ -125,9 +125,10 @@ def main(argv=None) -> int:
             for result in pool.imap_unordered(_execute, [(str(p), threads, args.timeout) for p in shared],
                                               chunksize=1):
                 store(*result)
-    for path in last:
+    if last:  # 따로 된 프로세스에서: 이 프로세스의 환경 변수(스레드 수)를 바꾸지 않도록
         with ctx.Pool(1) as pool:
-            store(*pool.apply(_execute, ((str(path), cores, args.timeout),)))
+            for path in last:
+                store(*pool.apply(_execute, ((str(path), cores, args.timeout),)))
     seconds_file.parent.mkdir(parents=True, exist_ok=True)
     seconds_file.write_text(json.dumps(seconds, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"== 미리 실행 끝: {time.perf_counter() - start:.0f} s, 실패 {len(failed)}개", flush=True)

@@ -42,10 +42,13 @@ def test_only_notebooks_that_ran_are_cached(tmp_path, capsys):
     good = _notebook(tmp_path / "good.ipynb", "print(6 * 7)")
     bad = _notebook(tmp_path / "bad.ipynb", "raise ValueError('일부러 낸 오류')")
     cache_dir = tmp_path / "cache"
-    rc = prerun.main([str(good), str(bad), "--cache", str(cache_dir), "--jobs", "2", "--timeout", "60"])
+    # good은 다른 노트북과 겹치지 않게 혼자(--alone), bad는 동시 실행 묶음에서 실행합니다
+    rc = prerun.main([str(good), str(bad), "--cache", str(cache_dir), "--jobs", "2", "--timeout", "60",
+                      "--alone", str(good)])
     out, err = capsys.readouterr()
     assert rc == 1
     assert "실패" in err and "일부러 낸 오류" in err and str(bad) in err
+    assert "그다음 1개는 혼자" in out
     cache = get_cache(str(cache_dir))
     record = cache.match_cache_notebook(nbformat.read(good, as_version=4))
     executed = cache.get_cache_bundle(record.pk).nb
