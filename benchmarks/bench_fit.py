@@ -3,7 +3,9 @@
     source .ci/setup && CNNLIB_DATA=../shared/data python benchmarks/bench_fit.py [--threads 2] [--steps 150]
 
 같은 모델(같은 초기 가중치), 같은 ``DataLoader``, 같은 옵티마이저(SGD, 모멘텀 0.9)로
-``--steps``개의 미니배치를 학습하며 초당 이미지 수를 잽니다. fit은 진행 막대(tqdm)를 켠 채로
+``--steps``개의 미니배치를 학습하며 초당 이미지 수를 잽니다. 계산 정밀도도 같습니다: fit이 이
+CPU에서 bfloat16 혼합 정밀도를 고르면(``train.precision``) 손 반복문도 같은 ``torch.autocast``로
+돕니다 (``--amp off``면 둘 다 float32). fit은 진행 막대(tqdm)를 켠 채로
 잽니다(막대는 /dev/null로 보냅니다). 두 쪽을 번갈아 ``--rounds``번 재고 중앙값을 씁니다.
 목표: fit / 손 반복문 ≥ 0.95.
 
@@ -27,8 +29,9 @@ from cnnlib import data, models, plot, train
 from cnnlib.train import History
 
 
-def hand_loop(model, loader, steps: int, lr: float) -> float:
+def hand_loop(model, loader, steps: int, lr: float, amp: bool | None) -> float:
     """가장 짧은 학습 반복문. 초당 이미지 수를 돌려줍니다."""
+    bf16 = train.precision(model, "cpu", amp) == "bfloat16"
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
     model.train()
@@ -37,7 +40,8 @@ def hand_loop(model, loader, steps: int, lr: float) -> float:
         if step >= steps:
             break
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = loss_fn(model(x).float(), y)
         loss.backward()
         opt.step()
         loss.item()  # 보통의 반복문도 손실을 기록합니다
@@ -45,18 +49,19 @@ def hand_loop(model, loader, steps: int, lr: float) -> float:
     return n / (time.perf_counter() - start)
 
 
-def with_fit(model, loader, steps: int, lr: float) -> float:
+def with_fit(model, loader, steps: int, lr: float, amp: bool | None) -> float:
     with open(os.devnull, "w") as devnull:
         stderr, sys.stderr = sys.stderr, devnull  # tqdm 막대는 그리되 화면에는 내지 않습니다
         try:
             history = train.fit(model, loader, epochs=1, lr=lr, max_steps=steps, progress=True,
-                                live_plot=False)
+                                live_plot=False, amp=amp)
         finally:
             sys.stderr = stderr
     return history.images_per_second
 
 
-def compare(name: str, make_model, dataset: str, batch: int, steps: int, rounds: int) -> dict:
+def compare(name: str, make_model, dataset: str, batch: int, steps: int, rounds: int,
+            amp: bool | None) -> dict:
     train_loader, _ = data.loaders(dataset, batch_size=batch, train_size=None)
     torch.manual_seed(0)
     init = make_model().state_dict()
@@ -66,10 +71,10 @@ def compare(name: str, make_model, dataset: str, batch: int, steps: int, rounds:
         for label, run in order:
             model = make_model()
             model.load_state_dict(init)
-            ips = run(model, train_loader, steps, 0.01)
+            ips = run(model, train_loader, steps, 0.01, amp)
             (fit_ips if label == "fit" else hand_ips).append(ips)
     fit_med, hand_med = statistics.median(fit_ips), statistics.median(hand_ips)
-    return {"name": name, "fit": fit_med, "hand": hand_med, "ratio": fit_med / hand_med,
+    return {"name": name, "precision": train.precision(make_model(), "cpu", amp), "fit": fit_med, "hand": hand_med, "ratio": fit_med / hand_med,
             "ratios": [f / h for f, h in zip(fit_ips, hand_ips, strict=True)]}
 
 
@@ -95,6 +100,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--amp", choices=("auto", "off"), default="auto",
+                        help="auto: fit이 고르는 정밀도(bfloat16을 직접 계산하는 CPU면 bfloat16), off: float32")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     os.environ.setdefault("CNNLIB_PROFILE", "cpu")
@@ -104,11 +111,12 @@ def main() -> None:
     cases.append(("VGG small (BN) / FashionMNIST, 배치 128", lambda: models.vgg("small", True), "fashion_mnist", 128))
     print(f"기계: {platform.machine()}, CPU {os.cpu_count()}개 · PyTorch {torch.__version__} · "
           f"스레드 {args.threads} · 미니배치 {args.steps}개 × {args.rounds}번 (번갈아, 중앙값)")
-    print(f"{'모델 / 데이터':<40} {'fit (이미지/초)':>15} {'손 반복문':>10} {'비율':>6}  라운드별 비율")
+    amp = None if args.amp == "auto" else False
+    print(f"{'모델 / 데이터':<40} {'정밀도':>9} {'fit (이미지/초)':>15} {'손 반복문':>10} {'비율':>6}  라운드별 비율")
     for name, make, dataset, batch in cases:
-        r = compare(name, make, dataset, batch, args.steps, args.rounds)
+        r = compare(name, make, dataset, batch, args.steps, args.rounds, amp)
         spread = " ".join(f"{x:.3f}" for x in r["ratios"])
-        print(f"{name:<40} {r['fit']:>15,.0f} {r['hand']:>10,.0f} {r['ratio']:>6.3f}  {spread}")
+        print(f"{name:<40} {r['precision']:>9} {r['fit']:>15,.0f} {r['hand']:>10,.0f} {r['ratio']:>6.3f}  {spread}")
     t = live_plot_seconds()
     print(f"실시간 학습 곡선 한 장(10 에폭) 그리기: {t * 1e3:.0f} ms — 에폭이 끝날 때 한 번만 그립니다")
 

@@ -16,7 +16,7 @@ from torch import nn
 
 from . import runtime
 
-__all__ = ["History", "fit", "evaluate", "predict", "confusion_matrix", "count_parameters"]
+__all__ = ["History", "fit", "evaluate", "predict", "precision", "confusion_matrix", "count_parameters"]
 
 
 @dataclass
@@ -29,6 +29,7 @@ class History:
     test_acc: list = field(default_factory=list)
     seconds: list = field(default_factory=list)
     images: int = 0
+    precision: str = "float32"
 
     @property
     def images_per_second(self) -> float:
@@ -42,7 +43,8 @@ class History:
                  f"학습 정확도 {self.train_acc[-1]:.2%}"]
         if self.test_acc:
             parts += [f"시험 손실 {self.test_loss[-1]:.4f}", f"시험 정확도 {self.test_acc[-1]:.2%}"]
-        parts.append(f"{sum(self.seconds):.1f}초 ({self.images_per_second:,.0f} 이미지/초)")
+        extra = "" if self.precision == "float32" else f", {self.precision}"
+        parts.append(f"{sum(self.seconds):.1f}초 ({self.images_per_second:,.0f} 이미지/초{extra})")
         return " · ".join(parts)
 
     def __str__(self) -> str:
@@ -73,13 +75,52 @@ def _to(x, dev, channels_last):
     return x
 
 
-def _amp(dev):
-    """CUDA에서만 혼합 정밀도: bfloat16을 지원하면 그것을, 아니면 float16."""
-    if dev.type != "cuda":
+def _cpu_bf16_native() -> bool:
+    """CPU가 bfloat16 행렬 곱을 직접 하는지(AVX512-BF16, AMX 등; oneDNN이 판단)."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _has_depthwise(model) -> bool:
+    return any(isinstance(m, nn.Conv2d) and m.groups > 1 and m.groups == m.in_channels
+               for m in model.modules())
+
+
+def _amp(dev, model=None, amp=None):
+    """혼합 정밀도 설정 ``(자료형, GradScaler)``. 자료형이 None이면 float32로 계산합니다.
+
+    - CUDA: bfloat16을 지원하면 그것을, 아니면 float16(+ ``GradScaler``).
+    - CPU: bfloat16을 직접 계산하는 CPU에서만 bfloat16. 깊이별 합성곱이 있는 모델은
+      bfloat16이 오히려 느려서(MobileNet v1에서 0.8배) float32로 둡니다.
+    - ``amp=False``면 언제나 float32, ``amp=True``면 CPU에서도 bfloat16을 씁니다.
+    """
+    if amp is not None and not isinstance(amp, bool):
+        raise TypeError(f"amp는 None(자동), True, False 가운데 하나여야 합니다. 받은 값: {amp!r}")
+    if amp is False:
         return None, None
-    if torch.cuda.is_bf16_supported():
-        return torch.bfloat16, None
-    return torch.float16, torch.amp.GradScaler("cuda")
+    if dev.type == "cuda":
+        if torch.cuda.is_bf16_supported():
+            return torch.bfloat16, None
+        return torch.float16, torch.amp.GradScaler("cuda")
+    if dev.type == "cpu":
+        if amp or (_cpu_bf16_native() and not (model is not None and _has_depthwise(model))):
+            return torch.bfloat16, None
+    return None, None
+
+
+def precision(model: nn.Module | None = None, device=None, amp: bool | None = None) -> str:
+    """:func:`fit`·:func:`evaluate`가 이 모델을 어떤 정밀도로 계산할지: ``"float32"``, ``"bfloat16"``, ``"float16"``.
+
+    >>> precision(models.create("lenet5"), "cpu", amp=False)  # doctest: +SKIP
+    'float32'
+    """
+    if model is not None and not isinstance(model, nn.Module):
+        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
+    dev = torch.device(device) if device is not None else runtime.device()
+    dtype, _ = _amp(dev, model, amp)
+    return "float32" if dtype is None else str(dtype).removeprefix("torch.")
 
 
 def _forward(model, x, y, loss_fn):
@@ -91,8 +132,12 @@ def _forward(model, x, y, loss_fn):
     return out, loss_fn(out.float(), y)
 
 
-def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int | None = None) -> dict:
-    """모델의 평균 손실과 정확도를 잽니다. ``{"loss": …, "acc": …, "n": …}``."""
+def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int | None = None,
+             amp: bool | None = None) -> dict:
+    """모델의 평균 손실과 정확도를 잽니다. ``{"loss": …, "acc": …, "n": …}``.
+
+    ``amp``는 :func:`fit`과 같습니다 (``None``이면 :func:`precision`이 고르는 정밀도).
+    """
     if not isinstance(model, nn.Module):
         raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
     if device is not None:
@@ -100,7 +145,7 @@ def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int
     else:  # 매개변수가 없는 모델이면 CPU에서 평가합니다.
         dev = next((p.device for p in model.parameters()), torch.device("cpu"))
     loss_fn = loss_fn or nn.CrossEntropyLoss()
-    amp_dtype, _ = _amp(dev)
+    amp_dtype, _ = _amp(dev, model, amp)
     channels_last = dev.type == "cuda"
     model.eval()
     total, correct, loss_sum = 0, 0, 0.0
@@ -119,7 +164,7 @@ def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int
     return {"loss": loss_sum / total, "acc": correct / total, "n": total}
 
 
-def predict(model: nn.Module, loader, device=None, max_steps: int | None = None):
+def predict(model: nn.Module, loader, device=None, max_steps: int | None = None, amp: bool | None = None):
     """모델의 예측과 정답을 모읍니다. ``(예측, 정답)``: CPU의 1차원 정수 텐서 두 개.
 
     예측은 출력(로짓)에서 가장 큰 값의 번호(``argmax``)입니다. 모델이 ``(주 출력, 보조, …)``
@@ -135,7 +180,7 @@ def predict(model: nn.Module, loader, device=None, max_steps: int | None = None)
         dev = torch.device(device)
     else:  # 매개변수가 없는 모델이면 CPU에서 예측합니다.
         dev = next((p.device for p in model.parameters()), torch.device("cpu"))
-    amp_dtype, _ = _amp(dev)
+    amp_dtype, _ = _amp(dev, model, amp)
     channels_last = dev.type == "cuda"
     model.eval()
     preds, targets = [], []
@@ -222,7 +267,7 @@ def _scheduler(schedule, opt, total_steps):
 def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: float = 0.01,
         optimizer="sgd", loss_fn=None, device=None, max_steps: int | None = None,
         progress: bool = True, live_plot: bool | None = None, schedule: str | None = None,
-        weight_decay: float = 0.0) -> History:
+        weight_decay: float = 0.0, amp: bool | None = None) -> History:
     """모델을 학습하고 :class:`History`를 돌려줍니다.
 
     Parameters
@@ -238,6 +283,10 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
         ``loss_fn``은 그 튜플을 받고(예: :func:`cnnlib.models.aux_loss`), 정확도는 주 출력으로
         셉니다.
     live_plot : 노트북에서 에폭마다 학습 곡선을 다시 그릴지. 기본값은 노트북이면 켬.
+    amp : 자동 혼합 정밀도(AMP). ``None``(기본값)이면 알아서 고릅니다: CUDA에서는 bfloat16이나
+        float16, bfloat16을 직접 계산하는 CPU에서는 bfloat16(깊이별 합성곱이 있는 모델은 빼고),
+        그 밖에는 float32. ``False``면 언제나 float32입니다. 가중치와 옵티마이저는 언제나 float32이고,
+        고른 정밀도는 :func:`precision`과 ``History.precision``으로 알 수 있습니다.
     """
     from tqdm.auto import tqdm
 
@@ -267,10 +316,10 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
     loss_fn = loss_fn or nn.CrossEntropyLoss()
     steps_per_epoch = len(train_loader) if max_steps is None else min(max_steps, len(train_loader))
     sched = _scheduler(schedule, opt, epochs * max(1, steps_per_epoch))
-    amp_dtype, scaler = _amp(dev)
+    amp_dtype, scaler = _amp(dev, model, amp)
     live = _LivePlot() if (live_plot if live_plot is not None else _in_notebook()) else None
 
-    history = History()
+    history = History(precision="float32" if amp_dtype is None else str(amp_dtype).removeprefix("torch."))
     for epoch in range(1, epochs + 1):
         model.train()
         start = time.perf_counter()
@@ -307,7 +356,7 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
         history.train_loss.append(loss_sum / total)
         history.train_acc.append(correct / total)
         if test_loader is not None:
-            result = evaluate(model, test_loader, dev, loss_fn)
+            result = evaluate(model, test_loader, dev, loss_fn, amp=amp)
             history.test_loss.append(result["loss"])
             history.test_acc.append(result["acc"])
         if live is not None:

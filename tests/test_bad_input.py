@@ -61,6 +61,8 @@ CASES = {
                                          live_plot=False), ValueError, "schedule"),
     # 타입
     "fit: 모델이 아님": (lambda: train.fit("model", []), TypeError, "nn.Module"),
+    "fit: amp가 문자열": (lambda: train.fit(nn.Linear(2, 2), ONE_BATCH, amp="bf16", progress=False,
+                                         live_plot=False), TypeError, "amp는"),
     "layer_table: 모델이 아님": (lambda: cost.layer_table("model"), TypeError, "nn.Module"),
     "print_table: 표가 아님": (lambda: cost.print_table([1, 2]), TypeError, "layer_table"),
     "receptive_field: 문자열": (lambda: F.receptive_field("abc"), TypeError, "튜플의 목록"),

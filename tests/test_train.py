@@ -80,6 +80,46 @@ def test_history_summary_is_korean(loaders):
     assert without_test.test_acc == [] and "시험" not in without_test.summary()
 
 
+# ---------------------------------------------------------------- precision (AMP)
+def depthwise_cnn() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.Conv2d(4, 4, 3, padding=1, groups=4), nn.ReLU(),
+                         nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(16, N_CLASSES))
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_cpu_precision_follows_native_bf16(monkeypatch, native):
+    monkeypatch.setattr(train, "_cpu_bf16_native", lambda: native)
+    assert train.precision(tiny_cnn(), "cpu") == ("bfloat16" if native else "float32")
+    # 깊이별 합성곱은 CPU bfloat16에서 느려서 자동으로는 float32
+    assert train.precision(depthwise_cnn(), "cpu") == "float32"
+    assert train.precision(tiny_cnn(), "cpu", amp=False) == "float32"
+    assert train.precision(depthwise_cnn(), "cpu", amp=True) == "bfloat16"
+
+
+@pytest.mark.parametrize("amp", [False, True])
+def test_fit_records_its_precision_and_learns(loaders, amp):
+    history = _fit(tiny_cnn(), *loaders, amp=amp)
+    assert history.precision == ("bfloat16" if amp else "float32")
+    assert history.test_acc[-1] >= 0.9, history.summary()
+    assert ("bfloat16" in history.summary()) == amp
+
+
+def test_bf16_fit_stays_close_to_float32(loaders):
+    """bfloat16 혼합 정밀도는 가중치를 float32로 두므로, 같은 시드에서 float32와 거의 같은 곳에 도착합니다."""
+    results = {amp: _fit(tiny_cnn(), *loaders, amp=amp) for amp in (False, True)}
+    assert results[False].train_loss[0] != results[True].train_loss[0]  # 정말로 다른 정밀도로 계산했습니다
+    assert results[True].train_loss[0] == pytest.approx(results[False].train_loss[0], rel=0.05)
+    assert abs(results[True].test_acc[-1] - results[False].test_acc[-1]) <= 0.05
+
+
+def test_precision_rejects_bad_amp():
+    with pytest.raises(TypeError, match="amp는"):
+        train.precision(tiny_cnn(), "cpu", amp="yes")
+    with pytest.raises(TypeError, match="nn.Module"):
+        train.precision("model", "cpu")
+
+
 def test_empty_history():
     history = train.History()
     assert history.summary() == "아직 학습하지 않았습니다."
@@ -166,7 +206,7 @@ def test_fit_empty_loader_raises(loaders):
 def test_evaluate_matches_manual_computation(loaders):
     model = tiny_cnn()
     test_loader = loaders[1]
-    result = train.evaluate(model, test_loader)
+    result = train.evaluate(model, test_loader, amp=False)  # float32: 손으로 한 계산과 같은 정밀도
     assert set(result) == {"loss", "acc", "n"}
     x, y = test_loader.dataset.tensors
     with torch.no_grad():
