@@ -109,11 +109,11 @@ def main(argv=None) -> int:
     failed = []
 
     def store(path, nb, run_seconds, error):
-        seconds[path] = round(run_seconds, 1)
-        if nb is None:
+        if nb is None:  # 중간에 멈춘 실행 시간은 적지 않습니다: 다음 빌드의 순서를 짧은 값으로 흐트러뜨립니다
             failed.append(path)
             print(f"   실패 {path} ({run_seconds:.0f} s)\n{error}", file=sys.stderr, flush=True)
             return
+        seconds[path] = round(run_seconds, 1)
         uri = str(cache.add_nb_to_project(str(Path(path).resolve())).uri)
         cache.cache_notebook_bundle(CacheBundleIn(nb, uri, data={"execution_seconds": run_seconds}),
                                     check_validity=False, overwrite=True)

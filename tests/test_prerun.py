@@ -55,6 +55,11 @@ def test_only_notebooks_that_ran_are_cached(tmp_path, capsys):
     assert executed.cells[0].outputs[0]["text"] == "42\n"
     with pytest.raises(KeyError):
         cache.match_cache_notebook(nbformat.read(bad, as_version=4))
+    # 실행 시간(다음 빌드의 순서)은 끝까지 돈 노트북만 적습니다
+    import json
+
+    timing = json.loads((tmp_path / ".prerun-seconds.json").read_text(encoding="utf-8"))
+    assert str(good) in timing and str(bad) not in timing
     # 다시 부르면 캐시에 있는 노트북은 실행하지 않습니다
     assert prerun.main([str(good), "--cache", str(cache_dir)]) == 0
     assert "모두 캐시에 있습니다" in capsys.readouterr().out
