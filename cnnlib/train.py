@@ -3,7 +3,8 @@
 ``fit``은 에폭마다 학습 손실·정확도와 (주어지면) 시험 손실·정확도를 재서
 :class:`History`에 담아 돌려줍니다. 진행 막대(``tqdm.auto``)를 보여 주고,
 노트북에서는 에폭이 끝날 때마다 학습 곡선을 다시 그립니다. CUDA에서는
-자동 혼합 정밀도(AMP)와 channels-last 메모리 배치를 씁니다.
+자동 혼합 정밀도(AMP)와 channels-last 메모리 배치를, bfloat16을 직접 계산하는
+CPU에서는 bfloat16 자동 혼합 정밀도를 씁니다 (:func:`precision`).
 """
 
 from __future__ import annotations
@@ -110,6 +111,10 @@ def _amp(dev, model=None, amp=None):
     return None, None
 
 
+def _dtype_name(dtype) -> str:
+    return "float32" if dtype is None else str(dtype).removeprefix("torch.")
+
+
 def precision(model: nn.Module | None = None, device=None, amp: bool | None = None) -> str:
     """:func:`fit`·:func:`evaluate`가 이 모델을 어떤 정밀도로 계산할지: ``"float32"``, ``"bfloat16"``, ``"float16"``.
 
@@ -119,8 +124,7 @@ def precision(model: nn.Module | None = None, device=None, amp: bool | None = No
     if model is not None and not isinstance(model, nn.Module):
         raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
     dev = torch.device(device) if device is not None else runtime.device()
-    dtype, _ = _amp(dev, model, amp)
-    return "float32" if dtype is None else str(dtype).removeprefix("torch.")
+    return _dtype_name(_amp(dev, model, amp)[0])
 
 
 def _forward(model, x, y, loss_fn):
@@ -319,7 +323,7 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
     amp_dtype, scaler = _amp(dev, model, amp)
     live = _LivePlot() if (live_plot if live_plot is not None else _in_notebook()) else None
 
-    history = History(precision="float32" if amp_dtype is None else str(amp_dtype).removeprefix("torch."))
+    history = History(precision=_dtype_name(amp_dtype))
     for epoch in range(1, epochs + 1):
         model.train()
         start = time.perf_counter()
