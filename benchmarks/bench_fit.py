@@ -74,8 +74,8 @@ def compare(name: str, make_model, dataset: str, batch: int, steps: int, rounds:
             ips = run(model, train_loader, steps, 0.01, amp)
             (fit_ips if label == "fit" else hand_ips).append(ips)
     fit_med, hand_med = statistics.median(fit_ips), statistics.median(hand_ips)
-    return {"name": name, "precision": train.precision(make_model(), "cpu", amp), "fit": fit_med, "hand": hand_med, "ratio": fit_med / hand_med,
-            "ratios": [f / h for f, h in zip(fit_ips, hand_ips, strict=True)]}
+    return {"name": name, "precision": train.precision(model, "cpu", amp), "fit": fit_med, "hand": hand_med,
+            "ratio": fit_med / hand_med, "ratios": [f / h for f, h in zip(fit_ips, hand_ips, strict=True)]}
 
 
 def live_plot_seconds(epochs: int = 10) -> float:
