@@ -9,6 +9,10 @@ myst-nb가 찾는 것과 같습니다).
 
 실패한 노트북은 캐시에 넣지 않고 오류를 출력한 뒤 종료 코드 1로 끝납니다.
 
+셀마다 걸린 시간(nbclient가 셀 메타데이터에 남기는 시작·끝 시각)을 ``<캐시 폴더의 부모>/.prerun-cells.json``에
+적습니다. 노트북이 캐시에서 나오면 그 노트북을 마지막으로 실행했을 때의 값이 남습니다. 빌드가 끝나면
+``.ci/cell_budget.py``가 이 파일로 가장 느린 셀을 보여 주고 시간 예산을 검사합니다.
+
 Pre-executes the book's uncached notebooks in parallel into the jupyter-cache that myst-nb reads.
 
     python .ci/prerun.py --cache _build/.jupyter_cache            # 목차의 모든 노트북, 코어 수만큼 동시에
@@ -45,6 +49,35 @@ def _estimate(path: Path, seconds: dict[str, float]) -> float:
         return seconds[str(path)]
     text = path.read_text(encoding="utf-8")
     return 60.0 * text.count(".fit(") + len(text) / 1e5
+
+
+def _seconds(stamp_from: str, stamp_to: str) -> float:
+    from datetime import datetime
+
+    def parse(text):
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    return (parse(stamp_to) - parse(stamp_from)).total_seconds()
+
+
+def cell_seconds(nb) -> list[dict]:
+    """실행한 노트북의 코드 셀마다 ``{"cell": 번호, "seconds": 초, "first_line": 첫 줄}``.
+
+    번호는 노트북 전체(마크다운 포함)에서 0부터 센 셀 번호이고, 시간은 nbclient가 남긴
+    ``iopub.execute_input``부터 ``shell.execute_reply``까지입니다.
+    """
+    rows = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        stamps = cell.get("metadata", {}).get("execution", {})
+        start, end = stamps.get("iopub.execute_input"), stamps.get("shell.execute_reply")
+        if not (start and end):
+            continue
+        lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        rows.append({"cell": index, "seconds": round(_seconds(start, end), 2),
+                     "first_line": (lines[0] if lines else "")[:80]})
+    return rows
 
 
 def _execute(job):
@@ -86,10 +119,13 @@ def main(argv=None) -> int:
     threads = max(1, cores // jobs)
     cache = get_cache(str(args.cache))
     seconds_file = args.cache.parent / ".prerun-seconds.json"
-    try:
-        seconds = json.loads(seconds_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        seconds = {}
+    cells_file = args.cache.parent / ".prerun-cells.json"
+    seconds, cells = {}, {}
+    for name, target in ((seconds_file, seconds), (cells_file, cells)):
+        try:
+            target.update(json.loads(name.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
 
     todo = []
     for path in args.notebooks:
@@ -114,11 +150,14 @@ def main(argv=None) -> int:
             print(f"   실패 {path} ({run_seconds:.0f} s)\n{error}", file=sys.stderr, flush=True)
             return
         seconds[path] = round(run_seconds, 1)
+        cells[path] = {"threads": threads_of[path], "jobs": jobs_of[path], "cells": cell_seconds(nb)}
         uri = str(cache.add_nb_to_project(str(Path(path).resolve())).uri)
         cache.cache_notebook_bundle(CacheBundleIn(nb, uri, data={"execution_seconds": run_seconds}),
                                     check_validity=False, overwrite=True)
         print(f"   {run_seconds:6.0f} s  {path}", flush=True)
 
+    threads_of = {str(p): threads for p in shared} | {str(p): cores for p in last}
+    jobs_of = {str(p): jobs for p in shared} | {str(p): 1 for p in last}
     ctx = multiprocessing.get_context("spawn")
     if shared:
         with ctx.Pool(jobs, maxtasksperchild=1) as pool:
@@ -131,6 +170,7 @@ def main(argv=None) -> int:
                 store(*pool.apply(_execute, ((str(path), cores, args.timeout),)))
     seconds_file.parent.mkdir(parents=True, exist_ok=True)
     seconds_file.write_text(json.dumps(seconds, indent=1, ensure_ascii=False), encoding="utf-8")
+    cells_file.write_text(json.dumps(cells, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"== 미리 실행 끝: {time.perf_counter() - start:.0f} s, 실패 {len(failed)}개", flush=True)
     if failed:
         print("실행에 실패한 노트북: " + ", ".join(failed), file=sys.stderr)

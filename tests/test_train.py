@@ -89,12 +89,53 @@ def depthwise_cnn() -> nn.Module:
 
 @pytest.mark.parametrize("native", [True, False])
 def test_cpu_precision_follows_native_bf16(monkeypatch, native):
+    monkeypatch.delenv("CNNLIB_AMP", raising=False)
     monkeypatch.setattr(train, "_cpu_bf16_native", lambda: native)
     assert train.precision(tiny_cnn(), "cpu") == ("bfloat16" if native else "float32")
     # 깊이별 합성곱은 CPU bfloat16에서 느려서 자동으로는 float32
     assert train.precision(depthwise_cnn(), "cpu") == "float32"
     assert train.precision(tiny_cnn(), "cpu", amp=False) == "float32"
     assert train.precision(depthwise_cnn(), "cpu", amp=True) == "bfloat16"
+
+
+# 기계마다 다른 CPU의 대답: (avx512_bf16, amx_tile, oneDNN의 bf16 대답) → 자동으로 고를 정밀도.
+# oneDNN은 AVX-512F만 있어도 (흉내 내어) True라고 답하지만, 그 대답은 정밀도를 고르는 데 쓰지 않습니다.
+CPU_ANSWERS = [
+    ((True, False, True), "bfloat16"),    # AVX512-BF16 (예: Zen 4, Cooper Lake)
+    ((False, True, True), "bfloat16"),    # AMX (Sapphire Rapids 이후)
+    ((False, False, True), "float32"),    # AVX-512F뿐: oneDNN은 True지만 흉내라 9배 느림 (이슈 #16)
+    ((False, False, False), "float32"),   # AVX2뿐인 노트북 CPU
+]
+
+
+@pytest.mark.parametrize(("answers", "expected"), CPU_ANSWERS)
+def test_cpu_precision_uses_pytorch_native_checks_not_onednn(monkeypatch, answers, expected):
+    avx512_bf16, amx, onednn = answers
+    monkeypatch.delenv("CNNLIB_AMP", raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: onednn, raising=False)
+    assert train._cpu_bf16_native() is (expected == "bfloat16")
+    assert train.precision(tiny_cnn(), "cpu") == expected
+
+
+@pytest.mark.parametrize(("env", "native", "expected"), [
+    ("0", True, "float32"), ("off", True, "float32"), ("1", False, "bfloat16"), ("auto", True, "bfloat16"),
+    ("", False, "float32"), ("auto", False, "float32"),
+])
+def test_cnnlib_amp_env_forces_precision(monkeypatch, env, native, expected):
+    monkeypatch.setenv("CNNLIB_AMP", env)
+    monkeypatch.setattr(train, "_cpu_bf16_native", lambda: native)
+    assert train.precision(tiny_cnn(), "cpu") == expected
+    # 함수에 직접 준 amp가 환경 변수보다 앞섭니다
+    assert train.precision(tiny_cnn(), "cpu", amp=False) == "float32"
+    assert train.precision(tiny_cnn(), "cpu", amp=True) == "bfloat16"
+
+
+def test_cnnlib_amp_env_rejects_bad_value(monkeypatch):
+    monkeypatch.setenv("CNNLIB_AMP", "maybe")
+    with pytest.raises(ValueError, match="CNNLIB_AMP는"):
+        train.precision(tiny_cnn(), "cpu")
 
 
 @pytest.mark.parametrize("amp", [False, True])
