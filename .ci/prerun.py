@@ -63,6 +63,8 @@ def _seconds(stamp_from: str, stamp_to: str) -> float:
 def cell_seconds(nb) -> list[dict]:
     """실행한 노트북의 코드 셀마다 ``{"cell": 번호, "seconds": 초, "first_line": 첫 줄}``.
 
+    첫 줄은 주석·import·매직 명령을 뺀 첫 줄입니다 (어느 셀인지 알아보기 쉽도록).
+
     번호는 노트북 전체(마크다운 포함)에서 0부터 센 셀 번호이고, 시간은 nbclient가 남긴
     ``iopub.execute_input``부터 ``shell.execute_reply``까지입니다.
     """
@@ -74,7 +76,8 @@ def cell_seconds(nb) -> list[dict]:
         start, end = stamps.get("iopub.execute_input"), stamps.get("shell.execute_reply")
         if not (start and end):
             continue
-        lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        lines = [ln for ln in cell.source.splitlines()
+                 if ln.strip() and not ln.lstrip().startswith(("#", "import ", "from ", "%"))]
         rows.append({"cell": index, "seconds": round(_seconds(start, end), 2),
                      "first_line": (lines[0] if lines else "")[:80]})
     return rows
@@ -88,7 +91,7 @@ def _execute(job):
     os.environ["OMP_NUM_THREADS"] = str(threads)
     nb = nbformat.read(path, as_version=4)
     result = single_nb_execution(nb, cwd=str(Path(path).parent.resolve()), timeout=timeout, allow_errors=False,
-                                 meta_override=True)
+                                 meta_override=True, record_timing=True)
     return path, result.nb if result.err is None else None, result.time, result.exc_string
 
 
@@ -151,6 +154,10 @@ def main(argv=None) -> int:
             return
         seconds[path] = round(run_seconds, 1)
         cells[path] = {"threads": threads_of[path], "jobs": jobs_of[path], "cells": cell_seconds(nb)}
+        # jupyter-cache의 열쇠는 셀 메타데이터까지 해시하므로, 시간 기록(metadata.execution)을 지운 뒤에 넣어야
+        # myst-nb가 원본 노트북으로 이 캐시를 찾습니다.
+        for cell in nb.cells:
+            cell.get("metadata", {}).pop("execution", None)
         uri = str(cache.add_nb_to_project(str(Path(path).resolve())).uri)
         cache.cache_notebook_bundle(CacheBundleIn(nb, uri, data={"execution_seconds": run_seconds}),
                                     check_validity=False, overwrite=True)

@@ -17,7 +17,7 @@ from .runtime import PROFILES, device, pick, profile, report, seed_everything, s
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("runtime", "data", "functional", "cost", "models", "parallel", "plot", "train", "check", "explore", "book", "visualize", "transfer", "compare")
+_SUBMODULES = ("runtime", "data", "functional", "cost", "models", "parallel", "plot", "train", "check", "explore", "book", "visualize", "transfer", "compare", "precision")
 
 __all__ = [
     "PROFILES",

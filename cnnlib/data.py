@@ -250,6 +250,7 @@ def loaders(name: str = "fashion_mnist", batch_size: int = 128, train_size="prof
             raise ValueError(f"{label}은(는) 1 이상의 정수나 None이어야 합니다. 받은 값: {n!r}")
     if augment is not None and not callable(augment):
         raise TypeError(f"augment는 변환(호출 가능한 객체)이나 None이어야 합니다. 받은 타입: {type(augment).__name__}")
+    seed = seed + runtime.seed_offset()
     if augment is None or isinstance(augment, Augment):  # 빠른 길: 메모리의 텐서 (PIL 변환 없음)
         train = _subset(in_memory(name, True, augment), train_n, seed)
         test = _subset(in_memory(name, False), test_n, seed + 1)

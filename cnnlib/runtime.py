@@ -76,16 +76,48 @@ def device():
     return _torch().device(_accelerator())
 
 
-def seed_everything(seed: int = 0) -> int:
-    """``random``, NumPy, PyTorch(CPU·CUDA)의 난수 시드를 한꺼번에 고정합니다."""
+def seed_offset() -> int:
+    """환경 변수 ``CNNLIB_SEED``(0 이상의 정수, 기본 0): 책의 모든 시드에 더하는 값.
+
+    장들은 ``seed_everything(0)``처럼 시드를 적어 둡니다. ``CNNLIB_SEED=1``로 실행하면 그 시드가
+    모두 1씩 옮겨져, 같은 실험을 다른 시드로 되풀이할 수 있습니다. 이 책이 두 학습을 비교하는
+    문장은 이렇게 시드 여러 개로 잰 차이의 범위에 기대어 씁니다 (``benchmarks/seed_spread.py``).
+    """
+    env = os.environ.get("CNNLIB_SEED", "").strip()
+    if not env:
+        return 0
+    try:
+        value = int(env)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"CNNLIB_SEED는 0 이상의 정수여야 합니다. 받은 값: {env!r} "
+                         "(CNNLIB_SEED must be a non-negative integer)")
+    return value
+
+
+def seed_everything(seed: int = 0, *loaders) -> int:
+    """``random``, NumPy, PyTorch(CPU·CUDA)의 난수 시드를 한꺼번에 고정하고, 쓴 시드를 돌려줍니다.
+
+    ``loaders``로 ``DataLoader``를 주면 그 섞기 순서(``loader.generator``)도 같은 시드로 되돌립니다.
+    그러면 여러 모델이 같은 미니배치를 같은 순서로 봅니다. 실제로 쓰는 시드는
+    ``seed + CNNLIB_SEED``입니다(:func:`seed_offset`).
+    """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"시드는 정수여야 합니다. 받은 값: {seed!r} (seed must be an int)")
+    for loader in loaders:
+        if getattr(loader, "generator", None) is None:
+            raise TypeError(f"섞기 순서를 되돌릴 DataLoader(generator가 있는)가 필요합니다. "
+                            f"받은 타입: {type(loader).__name__}")
     import numpy as np
 
     torch = _torch()
+    seed = seed + seed_offset()
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
+    for loader in loaders:
+        loader.generator.manual_seed(seed)
     return seed
 
 
@@ -128,12 +160,41 @@ def setup(seed: int = 0, quiet: bool = False):
     실행 프로필, 장치, 스레드, 시드, PyTorch 버전을 한 줄로 출력하므로(:func:`summary_line`),
     독자는 이 장의 숫자가 어떤 크기와 환경에서 얻은 것인지 알 수 있습니다.
     """
-    seed_everything(seed)
+    seed = seed_everything(seed)
     threads = set_threads()
     dev = device()
     if not quiet:
         print(summary_line(seed=seed, threads=threads))
     return dev
+
+
+# 장이 어떤 부분을 건너뛸 때 밝히는 이유. CI(GPU·인터넷 없음)의 웹사이트 빌드는 이 밖의 이유로 건너뛴 장이
+# 있으면 실패합니다 (.ci/check_build.py, CI=true).
+SKIP_REASONS = {
+    "gpu": "GPU 없음",
+    "gpus": "GPU가 2개 미만",
+    "internet": "인터넷 없음",
+    "profile": "다른 실행 프로필에서만",
+}
+SKIP_PREFIX = "[건너뜀 · "
+
+
+def skipped(what: str, reason: str, detail: str = "") -> str:
+    """장이 어떤 부분을 건너뛸 때 정해진 꼴로 한 줄을 출력하고 그 줄을 돌려줍니다.
+
+    ``[건너뜀 · 인터넷 없음] ResNet-18의 필터와 사진 분류 — 가중치 서버에 연결하지 못했습니다``
+
+    ``reason``은 :data:`SKIP_REASONS`의 열쇠(``"gpu"``, ``"gpus"``, ``"internet"``, ``"profile"``)입니다.
+    웹사이트 빌드를 검사하는 ``.ci/check_build.py``가 이 줄을 찾아, CI에서 이 기계가 정말 갖추지 못한
+    것(GPU, 인터넷) 때문이 아닌 건너뛰기가 있으면 빌드를 실패시킵니다.
+    """
+    if reason not in SKIP_REASONS:
+        raise ValueError(f"건너뛰는 이유는 {', '.join(SKIP_REASONS)} 가운데 하나여야 합니다. 받은 값: {reason!r}")
+    if not isinstance(what, str) or not what.strip():
+        raise ValueError("무엇을 건너뛰는지(what)를 한국어 문장으로 적어 주세요.")
+    line = f"{SKIP_PREFIX}{SKIP_REASONS[reason]}] {what}" + (f" — {detail}" if detail else "")
+    print(line)
+    return line
 
 
 def _display_width(text: str) -> int:

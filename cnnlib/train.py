@@ -3,19 +3,19 @@
 ``fit``은 에폭마다 학습 손실·정확도와 (주어지면) 시험 손실·정확도를 재서
 :class:`History`에 담아 돌려줍니다. 진행 막대(``tqdm.auto``)를 보여 주고,
 노트북에서는 에폭이 끝날 때마다 학습 곡선을 다시 그립니다. CUDA에서는
-자동 혼합 정밀도(AMP)와 channels-last 메모리 배치를, bfloat16을 직접 계산하는
-CPU에서는 bfloat16 자동 혼합 정밀도를 씁니다 (:func:`precision`).
+자동 혼합 정밀도(AMP)와 channels-last 메모리 배치를, bfloat16을 하드웨어로 직접
+계산하는 CPU에서는 bfloat16 자동 혼합 정밀도를 씁니다 (:func:`precision`, :mod:`cnnlib.precision`).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
+from . import precision as _precision
 from . import runtime
 
 __all__ = ["History", "fit", "evaluate", "predict", "precision", "confusion_matrix", "count_parameters"]
@@ -77,82 +77,16 @@ def _to(x, dev, channels_last):
     return x
 
 
-def _cpu_bf16_native() -> bool:
-    """CPU가 bfloat16 행렬 곱을 하드웨어로 직접 하는지 (AVX512-BF16 명령이나 AMX 타일).
-
-    oneDNN의 ``torch.ops.mkldnn._is_mkldnn_bf16_supported()``는 쓰지 않습니다: AVX-512F만 있으면
-    bfloat16을 *흉내 내어* 계산할 수 있다는 뜻으로 True를 돌려주는데, 그런 CPU에서 bfloat16은
-    float32보다 약 9배 느립니다 (512×512 행렬 곱 18.8 ms 대 2.1 ms, DESIGN §12).
-    """
-    cpu = getattr(torch, "cpu", None)
-    for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
-        check = getattr(cpu, name, None)
-        try:
-            if check is not None and check():
-                return True
-        except RuntimeError:
-            pass
-    return False
-
-
-def _amp_from_env() -> bool | None:
-    """환경 변수 ``CNNLIB_AMP``: ``0``이면 언제나 float32, ``1``이면 언제나 혼합 정밀도, 없으면 자동(None)."""
-    value = os.environ.get("CNNLIB_AMP", "").strip().lower()
-    if value in ("", "auto"):
-        return None
-    if value in ("0", "false", "off", "no"):
-        return False
-    if value in ("1", "true", "on", "yes"):
-        return True
-    raise ValueError(f"CNNLIB_AMP는 0(float32), 1(혼합 정밀도), auto(자동) 가운데 하나여야 합니다. "
-                     f"받은 값: {value!r} (CNNLIB_AMP must be 0, 1 or auto)")
-
-
-def _has_depthwise(model) -> bool:
-    return any(isinstance(m, nn.Conv2d) and m.groups > 1 and m.groups == m.in_channels
-               for m in model.modules())
-
-
-def _amp(dev, model=None, amp=None):
-    """혼합 정밀도 설정 ``(자료형, GradScaler)``. 자료형이 None이면 float32로 계산합니다.
-
-    - CUDA: bfloat16을 지원하면 그것을, 아니면 float16(+ ``GradScaler``).
-    - CPU: bfloat16을 직접 계산하는 CPU에서만 bfloat16. 깊이별 합성곱이 있는 모델은
-      bfloat16이 오히려 느려서(MobileNet v1에서 0.8배) float32로 둡니다.
-    - ``amp=False``면 언제나 float32, ``amp=True``면 CPU에서도 bfloat16을 씁니다.
-    - ``amp=None``(자동)일 때 환경 변수 ``CNNLIB_AMP=0``이면 float32, ``CNNLIB_AMP=1``이면
-      ``amp=True``와 같습니다. 함수에 직접 준 ``amp``가 환경 변수보다 앞섭니다.
-    """
-    if amp is not None and not isinstance(amp, bool):
-        raise TypeError(f"amp는 None(자동), True, False 가운데 하나여야 합니다. 받은 값: {amp!r}")
-    if amp is None:
-        amp = _amp_from_env()
-    if amp is False:
-        return None, None
-    if dev.type == "cuda":
-        if torch.cuda.is_bf16_supported():
-            return torch.bfloat16, None
-        return torch.float16, torch.amp.GradScaler("cuda")
-    if dev.type == "cpu":
-        if amp or (_cpu_bf16_native() and not (model is not None and _has_depthwise(model))):
-            return torch.bfloat16, None
-    return None, None
-
-
-def _dtype_name(dtype) -> str:
-    return "float32" if dtype is None else str(dtype).removeprefix("torch.")
-
-
-def precision(model: nn.Module | None = None, device=None, amp: bool | None = None) -> str:
+def precision(model: nn.Module | None = None, device=None, amp=None) -> str:
     """:func:`fit`·:func:`evaluate`가 이 모델을 어떤 정밀도로 계산할지: ``"float32"``, ``"bfloat16"``, ``"float16"``.
+
+    고르는 규칙은 :mod:`cnnlib.precision`에 있습니다 (bfloat16은 그것을 직접 계산하는 CPU에서만,
+    환경 변수 ``CNNLIB_AMP=0``이면 언제나 float32).
 
     >>> precision(models.create("lenet5"), "cpu", amp=False)  # doctest: +SKIP
     'float32'
     """
-    if model is not None and not isinstance(model, nn.Module):
-        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
-    dev = torch.device(device) if device is not None else runtime.device()
-    return _dtype_name(_amp(dev, model, amp)[0])
+    return _precision.precision_name(model, device, amp)
 
 
 def _forward(model, x, y, loss_fn):
@@ -177,7 +111,7 @@ def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int
     else:  # 매개변수가 없는 모델이면 CPU에서 평가합니다.
         dev = next((p.device for p in model.parameters()), torch.device("cpu"))
     loss_fn = loss_fn or nn.CrossEntropyLoss()
-    amp_dtype, _ = _amp(dev, model, amp)
+    prec = _precision.resolve(dev, model, amp)
     channels_last = dev.type == "cuda"
     model.eval()
     total, correct, loss_sum = 0, 0, 0.0
@@ -186,7 +120,7 @@ def evaluate(model: nn.Module, loader, device=None, loss_fn=None, max_steps: int
             if max_steps is not None and step >= max_steps:
                 break
             x, y = _to(x, dev, channels_last), y.to(dev, non_blocking=True)
-            with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            with prec.context():
                 out, loss = _forward(model, x, y, loss_fn)
             loss_sum += loss.item() * y.shape[0]
             correct += (out.argmax(1) == y).sum().item()
@@ -212,7 +146,7 @@ def predict(model: nn.Module, loader, device=None, max_steps: int | None = None,
         dev = torch.device(device)
     else:  # 매개변수가 없는 모델이면 CPU에서 예측합니다.
         dev = next((p.device for p in model.parameters()), torch.device("cpu"))
-    amp_dtype, _ = _amp(dev, model, amp)
+    prec = _precision.resolve(dev, model, amp)
     channels_last = dev.type == "cuda"
     model.eval()
     preds, targets = [], []
@@ -221,7 +155,7 @@ def predict(model: nn.Module, loader, device=None, max_steps: int | None = None,
             if max_steps is not None and step >= max_steps:
                 break
             x = _to(x, dev, channels_last)
-            with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            with prec.context():
                 out = model(x)
             if isinstance(out, (tuple, list)):
                 out = out[0]
@@ -316,9 +250,11 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
         셉니다.
     live_plot : 노트북에서 에폭마다 학습 곡선을 다시 그릴지. 기본값은 노트북이면 켬.
     amp : 자동 혼합 정밀도(AMP). ``None``(기본값)이면 알아서 고릅니다: CUDA에서는 bfloat16이나
-        float16, bfloat16을 직접 계산하는 CPU에서는 bfloat16(깊이별 합성곱이 있는 모델은 빼고),
-        그 밖에는 float32. ``False``면 언제나 float32입니다. 가중치와 옵티마이저는 언제나 float32이고,
-        고른 정밀도는 :func:`precision`과 ``History.precision``으로 알 수 있습니다.
+        float16, bfloat16을 하드웨어로 직접 계산하는 CPU(AVX512-BF16, AMX)에서는 bfloat16(깊이별 합성곱이
+        있는 모델은 빼고), 그 밖에는 float32. 환경 변수 ``CNNLIB_AMP=0``이면 float32로 못 박습니다.
+        ``False``면 언제나 float32, ``"emulate"``면 CPU에서 bfloat16을 흉내 냅니다(:mod:`cnnlib.precision`).
+        가중치와 옵티마이저는 언제나 float32이고, 고른 정밀도는 :func:`precision`과 ``History.precision``으로
+        알 수 있습니다.
     """
     from tqdm.auto import tqdm
 
@@ -348,10 +284,11 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
     loss_fn = loss_fn or nn.CrossEntropyLoss()
     steps_per_epoch = len(train_loader) if max_steps is None else min(max_steps, len(train_loader))
     sched = _scheduler(schedule, opt, epochs * max(1, steps_per_epoch))
-    amp_dtype, scaler = _amp(dev, model, amp)
+    prec = _precision.resolve(dev, model, amp)
+    scaler = prec.scaler
     live = _LivePlot() if (live_plot if live_plot is not None else _in_notebook()) else None
 
-    history = History(precision=_dtype_name(amp_dtype))
+    history = History(precision=prec.name)
     for epoch in range(1, epochs + 1):
         model.train()
         start = time.perf_counter()
@@ -363,7 +300,7 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
                 break
             x, y = _to(x, dev, channels_last), y.to(dev, non_blocking=True)
             opt.zero_grad(set_to_none=True)
-            with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            with prec.context():
                 out, loss = _forward(model, x, y, loss_fn)
             if scaler is not None:
                 scaler.scale(loss).backward()

@@ -108,6 +108,36 @@ def test_seed_everything_makes_random_repeatable():
     assert not torch.equal(first[0], third[0])
 
 
+def test_seed_offset_from_env_shifts_every_seed(monkeypatch):
+    monkeypatch.setenv("CNNLIB_SEED", "2")
+    assert runtime.seed_offset() == 2
+    assert runtime.seed_everything(0) == 2
+    shifted = torch.randn(3)
+    monkeypatch.delenv("CNNLIB_SEED")
+    assert runtime.seed_everything(2) == 2
+    assert torch.equal(torch.randn(3), shifted)
+
+
+@pytest.mark.parametrize("bad", ["-1", "one", "1.5"])
+def test_seed_offset_rejects_bad_env(monkeypatch, bad):
+    monkeypatch.setenv("CNNLIB_SEED", bad)
+    with pytest.raises(ValueError, match="CNNLIB_SEED는"):
+        runtime.seed_offset()
+
+
+def test_seed_everything_rewinds_loader_order(monkeypatch):
+    monkeypatch.delenv("CNNLIB_SEED", raising=False)
+    data = torch.utils.data.TensorDataset(torch.arange(20))
+    loader = torch.utils.data.DataLoader(data, batch_size=4, shuffle=True, generator=torch.Generator())
+    runtime.seed_everything(5, loader)
+    first = [b[0].tolist() for b in loader]
+    next(iter(loader))                        # 순서를 흩뜨립니다
+    runtime.seed_everything(5, loader)
+    assert [b[0].tolist() for b in loader] == first
+    with pytest.raises(TypeError, match="DataLoader"):
+        runtime.seed_everything(0, [1, 2, 3])
+
+
 def test_seed_everything_accepts_large_seed():
     assert runtime.seed_everything(2**40) == 2**40
 

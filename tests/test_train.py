@@ -12,6 +12,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from cnnlib import plot, train
+from cnnlib import precision as precision_mod
 
 HANGUL = r"[가-힣]"
 N_CLASSES = 4
@@ -90,7 +91,7 @@ def depthwise_cnn() -> nn.Module:
 @pytest.mark.parametrize("native", [True, False])
 def test_cpu_precision_follows_native_bf16(monkeypatch, native):
     monkeypatch.delenv("CNNLIB_AMP", raising=False)
-    monkeypatch.setattr(train, "_cpu_bf16_native", lambda: native)
+    monkeypatch.setattr(precision_mod, "_cpu_bf16_native", lambda: native)
     assert train.precision(tiny_cnn(), "cpu") == ("bfloat16" if native else "float32")
     # 깊이별 합성곱은 CPU bfloat16에서 느려서 자동으로는 float32
     assert train.precision(depthwise_cnn(), "cpu") == "float32"
@@ -115,7 +116,7 @@ def test_cpu_precision_uses_pytorch_native_checks_not_onednn(monkeypatch, answer
     monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
     monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: onednn, raising=False)
-    assert train._cpu_bf16_native() is (expected == "bfloat16")
+    assert precision_mod._cpu_bf16_native() is (expected == "bfloat16")
     assert train.precision(tiny_cnn(), "cpu") == expected
 
 
@@ -125,11 +126,54 @@ def test_cpu_precision_uses_pytorch_native_checks_not_onednn(monkeypatch, answer
 ])
 def test_cnnlib_amp_env_forces_precision(monkeypatch, env, native, expected):
     monkeypatch.setenv("CNNLIB_AMP", env)
-    monkeypatch.setattr(train, "_cpu_bf16_native", lambda: native)
+    monkeypatch.setattr(precision_mod, "_cpu_bf16_native", lambda: native)
     assert train.precision(tiny_cnn(), "cpu") == expected
     # 함수에 직접 준 amp가 환경 변수보다 앞섭니다
     assert train.precision(tiny_cnn(), "cpu", amp=False) == "float32"
     assert train.precision(tiny_cnn(), "cpu", amp=True) == "bfloat16"
+
+
+def test_emulated_bf16_rounds_conv_inputs_and_outputs(monkeypatch):
+    """흉내 모드의 합성곱 = bfloat16으로 반올림한 입력·가중치의 float32 합성곱을 다시 bfloat16으로 반올림한 값."""
+    monkeypatch.setenv("CNNLIB_AMP", "emulate")
+    assert train.precision(tiny_cnn(), "cpu") == "bfloat16-emulated"
+    torch.manual_seed(0)
+    conv, x = nn.Conv2d(3, 4, 3), torch.randn(2, 3, 8, 8)
+    rounded = precision_mod.resolve(torch.device("cpu"), conv)
+    with rounded.context():
+        out = conv(x)
+    bf = lambda t: t.to(torch.bfloat16).float()  # noqa: E731
+    expected = bf(nn.functional.conv2d(bf(x), bf(conv.weight), bf(conv.bias)))
+    assert out.dtype == torch.float32 and torch.equal(out, expected)
+    assert not torch.equal(out, conv(x))                     # 정말로 반올림했습니다
+    # 역전파: 가중치의 기울기도 bfloat16으로 반올림되어 들어옵니다
+    with rounded.context():
+        conv(x).square().sum().backward()
+    grad = conv.weight.grad
+    assert torch.equal(grad, bf(grad))
+
+
+def test_emulated_bf16_is_closer_to_real_bf16_than_float32(loaders):
+    """한 걸음의 출력과 기울기: 흉내 모드가 float32보다 진짜 bfloat16 자동 혼합 정밀도에 가깝습니다."""
+    x, y = next(iter(loaders[0]))
+    results = {}
+    for amp in (False, True, "emulate"):
+        model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(),
+                              nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(64, N_CLASSES))
+        torch.manual_seed(0)
+        for m in model:
+            if hasattr(m, "reset_parameters"):
+                m.reset_parameters()
+        with precision_mod.resolve(torch.device("cpu"), model, amp).context():
+            out = model(x)
+        nn.functional.cross_entropy(out.float(), y).backward()
+        results[amp] = (out.float().detach(), torch.cat([p.grad.flatten() for p in model.parameters()]))
+    for i in (0, 1):   # 0: 출력, 1: 기울기
+        real = results[True][i]
+        assert (results["emulate"][i] - real).norm() < 0.5 * (results[False][i] - real).norm()
+    # 흉내 모드로도 학습이 됩니다
+    history = _fit(tiny_cnn(), *loaders, amp="emulate")
+    assert history.precision == "bfloat16-emulated" and history.test_acc[-1] >= 0.9, history.summary()
 
 
 def test_cnnlib_amp_env_rejects_bad_value(monkeypatch):

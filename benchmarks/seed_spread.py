@@ -1,0 +1,147 @@
+"""시드와 정밀도를 바꿔 가며 장을 다시 실행하고, 본문에 나오는 값(glue)이 얼마나 흔들리는지 기록합니다.
+
+이 책이 두 학습을 비교하는 문장("A가 B보다 낫다", "A와 B는 비슷하다")은 한 번의 실행이 아니라 여기서 잰
+흩어짐에 기대어 씁니다 (DESIGN §12). 장마다 ``cpu`` 프로필로, 시드 ``--seeds``(기본 0 1 2)와 정밀도
+``--amps``(기본 ``0``: float32, ``emulate``: bfloat16 흉내, :mod:`cnnlib.precision`)의 모든 조합을 실행하고,
+glue된 값을 ``benchmarks/seed_spread.json``에 적습니다. 장들은 숨은 셀에서 이 파일을 읽어
+(:func:`cnnlib.book.measured`) 흩어짐을 본문에 glue하고, 주장이 모든 실행에서 성립하는지 확인합니다.
+
+이미 적힌 (장, 시드, 정밀도)의 실행은 그 장의 코드가 그대로이면 건너뜁니다(``--force``로 다시).
+
+Re-runs chapters with other seeds and precisions and records how much every glued value moves.
+
+    source .ci/setup
+    CNNLIB_DATA=../shared/data python benchmarks/seed_spread.py chapters/08_alexnet_zfnet.ipynb
+    CNNLIB_DATA=../shared/data python benchmarks/seed_spread.py --all          # 학습이 있는 장 전부 (몇 시간)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "seed_spread.json"
+# 학습을 비교하는 문장이 있는 장 (--all)
+TRAINING_CHAPTERS = ("01_why_convolution", "06_activation_normalization_backprop", "07_lenet", "08_alexnet_zfnet",
+                     "09_vgg", "10_nin_googlenet", "11_resnet", "12_densenet", "13_mobilenet", "14_beyond",
+                     "15_transfer_learning", "16_multi_gpu")
+
+
+def code_hash(path: Path) -> str:
+    """실험 코드의 해시: 숨은 셀(``remove-cell``)을 뺀 코드 셀. 이것이 바뀌면 예전 측정은 낡은 것으로 봅니다.
+
+    숨은 셀은 측정을 읽어 본문에 glue하고 주장을 검사하는 곳이라 해시에서 뺍니다 (그러지 않으면 측정에 맞춰
+    검사를 고칠 때마다 측정이 낡아 버립니다). 숨은 셀은 실험의 값을 바꾸지 않아야 합니다.
+    """
+    nb = nbformat.read(path, as_version=4)
+    text = "\n\0".join(c.source for c in nb.cells
+                         if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", []))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def glued_values(nb) -> dict[str, str]:
+    """실행한 노트북에서 glue된 값(이름 → text/plain)을 모읍니다."""
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook", {})
+            name = meta.get("name")
+            if name and "text/plain" in out.get("data", {}):
+                text = out["data"]["text/plain"]
+                if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                    text = text[1:-1]
+                values[name] = text
+    return values
+
+
+def _run(job):
+    path, seed, amp, timeout = job
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    os.environ.update(CNNLIB_PROFILE="cpu", CNNLIB_SEED=str(seed), CNNLIB_AMP=amp, CNNLIB_THREADS="1",
+                      OMP_NUM_THREADS="1")
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=True,
+                                 meta_override=True, record_timing=True)
+    seconds = time.perf_counter() - start
+    errors = [o.get("ename", "") + ": " + o.get("evalue", "")[:300]
+              for c in result.nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    return path, seed, amp, glued_values(result.nb), errors, seconds
+
+
+def run_key(seed: int, amp: str) -> str:
+    return f"seed={seed},amp={amp}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--all", action="store_true", help="학습이 있는 장 전부")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--amps", nargs="+", default=["0", "emulate"])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument("--force", action="store_true", help="이미 잰 실행도 다시")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    notebooks = list(args.notebooks)
+    if args.all:
+        notebooks += [ROOT / "chapters" / f"{name}.ipynb" for name in TRAINING_CHAPTERS]
+    if not notebooks:
+        parser.error("노트북을 주거나 --all을 쓰세요")
+    if not os.environ.get("CNNLIB_DATA"):
+        print("CNNLIB_DATA가 없습니다: 데이터 폴더를 알려 주세요 (예: CNNLIB_DATA=../shared/data)", file=sys.stderr)
+        return 2
+
+    record = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    jobs = []
+    for path in notebooks:
+        name, digest = path.stem, code_hash(path)
+        entry = record.setdefault(name, {"code_hash": digest, "runs": {}})
+        if entry.get("code_hash") != digest:
+            print(f"== {name}: 코드가 바뀌어 예전 측정 {len(entry['runs'])}개를 버립니다")
+            entry.update(code_hash=digest, runs={})
+        for seed in args.seeds:
+            for amp in args.amps:
+                if args.force or run_key(seed, amp) not in entry["runs"]:
+                    jobs.append((str(path.resolve()), seed, amp, args.timeout))
+    print(f"== 실행 {len(jobs)}개 ({args.jobs}개씩 동시에, 스레드 1개씩)", flush=True)
+
+    def save():
+        record["_meta"] = {
+            "updated": datetime.datetime.now().isoformat(timespec="seconds"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor() or 'cpu'}",
+            "note": "cpu 프로필, 노트북마다 스레드 1개. amp=0: float32, amp=emulate: bfloat16 흉내(cnnlib.precision)",
+        }
+        args.out.write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+                            encoding="utf-8")
+
+    failed = 0
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(args.jobs, maxtasksperchild=1) as pool:
+        for path, seed, amp, values, errors, seconds in pool.imap_unordered(_run, jobs, chunksize=1):
+            name = Path(path).stem
+            status = "성공" if not errors else "오류 " + "; ".join(errors)
+            print(f"   {seconds:6.0f} s  {name} seed={seed} amp={amp}: 값 {len(values)}개, {status}", flush=True)
+            if errors:
+                failed += 1
+            record[name]["runs"][run_key(seed, amp)] = {"values": values, "errors": errors,
+                                                        "seconds": round(seconds)}
+            save()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
