@@ -9,8 +9,8 @@
 여유를 두는 선입니다 (DESIGN §12).
 
 2. **건너뛴 검사.** 장이 GPU나 인터넷이 없어 어떤 부분을 건너뛰면 ``cnnlib.runtime.skipped``가 정해진 꼴의 한
-   줄(``[건너뜀 · 인터넷 없음] …``)을 출력합니다. 실행한 노트북(``<빌드>/jupyter_execute``)에서 이 줄을 모아
-   보여 주고, ``CI=true``이면 CI가 정말 갖추지 못한 것(GPU, 인터넷) 때문이 아닌 건너뛰기가 하나라도 있을 때
+   줄(``[건너뜀 · 인터넷 없음] …``)을 출력합니다. 미리 실행이 실행한 노트북의 출력에서 이 줄을 모아 두므로
+   (``.prerun-cells.json``) 그것을 보여 주고, ``CI=true``이면 CI가 정말 갖추지 못한 것(GPU, 인터넷) 때문이 아닌 건너뛰기가 하나라도 있을 때
    실패합니다. GPU가 이유라면 이 기계에 정말 GPU가 모자란지도 확인합니다.
 
 ``--markdown``은 장별·셀별 시간표를 Markdown으로 출력합니다 (``benchmarks/cell_times.md``를 만드는 데 씁니다).
@@ -82,19 +82,14 @@ CI_ALLOWED = {"GPU 없음": "gpu", "GPU가 2개 미만": "gpus", "인터넷 없�
 SKIP_LINE = re.compile(r"^\[건너뜀 · ([^\]]+)\] (.*)$", re.MULTILINE)
 
 
-def skips(build: Path) -> list[tuple[str, str, str]]:
-    """실행한 노트북의 출력에서 ``(노트북, 이유, 설명)``을 모읍니다."""
-    import nbformat
-
+def skips(records: dict[str, dict]) -> list[tuple[str, str, str]]:
+    """미리 실행이 적은 건너뛰기 줄에서 ``(노트북, 이유, 설명)``을 모읍니다."""
     found = []
-    for path in sorted((build / "jupyter_execute").rglob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            for out in cell.get("outputs", []):
-                text = out.get("text", "") if out.get("output_type") == "stream" else \
-                    out.get("data", {}).get("text/plain", "")
-                for reason, what in SKIP_LINE.findall(text if isinstance(text, str) else "".join(text)):
-                    found.append((path.stem, reason, what))
+    for path, entry in records.items():
+        for line in entry.get("skips", []):
+            match = SKIP_LINE.match(line)
+            if match:
+                found.append((Path(path).stem, *match.groups()))
     return found
 
 
@@ -111,7 +106,7 @@ def disallowed_skips(found, gpus: int) -> list[tuple[str, str, str]]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, required=True,
-                        help="빌드 폴더 (.prerun-cells.json과 jupyter_execute/가 있는 곳, 예: _build)")
+                        help="빌드 폴더 (.prerun-cells.json이 있는 곳, 예: _build)")
     parser.add_argument("--toc", type=Path, default=Path("_toc.yml"))
     parser.add_argument("--limit", type=float, default=300.0, help="셀 하나의 예산(초), 기본 300")
     parser.add_argument("--top", type=int, default=5, help="보여 줄 가장 느린 셀 수")
@@ -127,7 +122,7 @@ def main(argv=None) -> int:
     missing = [p.stem for p in notebooks if str(p) not in records]
     if missing:
         print("== 셀 시간 기록이 없는 노트북 (미리 실행하지 않은 캐시): " + ", ".join(missing))
-    rc = check_skips(args.build)
+    rc = check_skips(records)
     if not records:
         return rc
     print(f"== 가장 느린 셀 {args.top}개 (미리 실행에서 잰 값):")
@@ -151,8 +146,8 @@ def main(argv=None) -> int:
     return rc
 
 
-def check_skips(build: Path) -> int:
-    found = skips(build)
+def check_skips(records: dict[str, dict]) -> int:
+    found = skips(records)
     for nb, reason, what in found:
         print(f"== 건너뜀: {nb} — {reason}: {what}")
     if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):

@@ -9,8 +9,8 @@ myst-nb가 찾는 것과 같습니다).
 
 실패한 노트북은 캐시에 넣지 않고 오류를 출력한 뒤 종료 코드 1로 끝납니다.
 
-셀마다 걸린 시간(nbclient가 셀 메타데이터에 남기는 시작·끝 시각)을 ``<캐시 폴더의 부모>/.prerun-cells.json``에
-적습니다. 노트북이 캐시에서 나오면 그 노트북을 마지막으로 실행했을 때의 값이 남습니다. 빌드가 끝나면
+셀마다 걸린 시간(nbclient가 셀 메타데이터에 남기는 시작·끝 시각)과, 장이 ``cnnlib.runtime.skipped``로
+밝힌 건너뛰기 줄을 ``<캐시 폴더의 부모>/.prerun-cells.json``에 적습니다. 노트북이 캐시에서 나오면 그 노트북을 마지막으로 실행했을 때의 값이 남습니다. 빌드가 끝나면
 ``.ci/cell_budget.py``가 이 파일로 가장 느린 셀을 보여 주고 시간 예산을 검사합니다.
 
 Pre-executes the book's uncached notebooks in parallel into the jupyter-cache that myst-nb reads.
@@ -83,6 +83,21 @@ def cell_seconds(nb) -> list[dict]:
     return rows
 
 
+SKIP_PREFIX = "[건너뜀 · "   # cnnlib.runtime.skipped가 출력하는 줄의 시작 (.ci/check_build.py가 검사합니다)
+
+
+def skip_lines(nb) -> list[str]:
+    """실행한 노트북의 출력에서 ``cnnlib.runtime.skipped``가 출력한 줄들."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.get("output_type") == "stream" else \
+                out.get("data", {}).get("text/plain", "")
+            text = text if isinstance(text, str) else "".join(text)
+            found += [ln for ln in text.splitlines() if ln.startswith(SKIP_PREFIX)]
+    return found
+
+
 def _execute(job):
     path, threads, timeout = job
     from jupyter_cache.executors.utils import single_nb_execution
@@ -153,7 +168,8 @@ def main(argv=None) -> int:
             print(f"   실패 {path} ({run_seconds:.0f} s)\n{error}", file=sys.stderr, flush=True)
             return
         seconds[path] = round(run_seconds, 1)
-        cells[path] = {"threads": threads_of[path], "jobs": jobs_of[path], "cells": cell_seconds(nb)}
+        cells[path] = {"threads": threads_of[path], "jobs": jobs_of[path], "cells": cell_seconds(nb),
+                       "skips": skip_lines(nb)}
         # jupyter-cache의 열쇠는 셀 메타데이터까지 해시하므로, 시간 기록(metadata.execution)을 지운 뒤에 넣어야
         # myst-nb가 원본 노트북으로 이 캐시를 찾습니다.
         for cell in nb.cells:

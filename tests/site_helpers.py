@@ -93,14 +93,20 @@ def chapter_pages() -> list[str]:
     return [f"{f}.html" for f in toc_files() if f.startswith("chapters/") and (ROOT / f"{f}.ipynb").is_file()]
 
 
+def reader_branch() -> str:
+    """The branch that holds the reader edition (``sphinx.config.reader_edition_branch`` in _config.yml)."""
+    return CONFIG["sphinx"]["config"]["reader_edition_branch"]
+
+
 def colab_url(page: str) -> str:
-    """The Colab launch URL Jupyter Book should make for ``chapters/xx.html``."""
+    """The Colab launch URL for ``chapters/xx.html``: the chapter's reader edition, at the same path as
+    the source notebook, on the reader-edition branch (book/_ext/launch_ipynb_only.py)."""
     repo = CONFIG["repository"]
     org_repo = urlsplit(repo["url"]).path.strip("/")
     book_path = (repo.get("path_to_book") or "").strip("/")
     notebook = posixpath.join(book_path, page.removesuffix(".html") + ".ipynb")
     base = CONFIG["launch_buttons"]["colab_url"].rstrip("/")
-    return f"{base}/github/{org_repo}/blob/{repo.get('branch', 'main')}/{notebook}"
+    return f"{base}/github/{org_repo}/blob/{reader_branch()}/{notebook}"
 
 
 # ---------------------------------------------------------------- build and serve
@@ -109,8 +115,10 @@ def build_site(log: Path) -> Path:
 
     ``CNN_BOOK_SITE=<folder>`` skips the build and tests that folder instead (a site built
     earlier, or a copy with a deliberate fault). Otherwise ``CNNLIB_PROFILE=ci bash .ci/book``
-    runs every time: Sphinx rebuilds only changed pages and jupyter-cache re-executes only
-    changed notebooks, so an up-to-date site costs seconds, and a stale one cannot slip by.
+    runs once per pytest run (the first caller builds, under a lock; later callers in the same
+    run, on any xdist worker, reuse it): Sphinx rebuilds only changed pages and jupyter-cache
+    re-executes only changed notebooks, so an up-to-date site costs seconds, and a stale one
+    cannot slip by.
     """
     given = os.environ.get("CNN_BOOK_SITE")
     if given:
@@ -119,14 +127,27 @@ def build_site(log: Path) -> Path:
             raise RuntimeError(f"CNN_BOOK_SITE={given} 에 index.html이 없습니다 (no built site there)")
         return site
     env = dict(os.environ, CNNLIB_PROFILE="ci")
-    # 브라우저 테스트 파일 여럿이 pytest-xdist의 다른 작업자에서 동시에 빌드하지 않도록 잠급니다
-    # (뒤에 온 쪽은 앞의 빌드가 끝난 뒤 다시 빌드하며, 바뀐 것이 없으니 금방 끝납니다).
+    # 여러 테스트 파일(웹사이트, 읽기용 판)이 pytest-xdist의 다른 작업자에서 동시에 빌드하지 않도록 잠급니다.
+    # 같은 pytest 실행(같은 PYTEST_XDIST_TESTRUNUID, 또는 같은 프로세스)에서 이미 성공한 빌드는 다시 하지 않습니다.
     lock_path = ROOT / "_build" / "ci-build.lock"
+    stamp = ROOT / "_build" / "ci-build.done"
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock, open(log, "w", encoding="utf-8") as out:
+    with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(["bash", ".ci/book"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    if proc.returncode != 0:
+        if stamp.is_file() and stamp.read_text(encoding="utf-8") == run_id and (CI_SITE / "index.html").is_file():
+            log.write_text(f"이 pytest 실행({run_id})에서 이미 빌드했습니다 (already built in this run)\n", encoding="utf-8")
+            return CI_SITE
+        stamp.unlink(missing_ok=True)
+        with open(log, "w", encoding="utf-8") as out:
+            proc = subprocess.run(["bash", ".ci/book"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _check_build_log(log, proc.returncode)
+        stamp.write_text(run_id, encoding="utf-8")
+    return CI_SITE
+
+
+def _check_build_log(log: Path, returncode: int) -> None:
+    if returncode != 0:
         lines = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace")).splitlines()
         # 경고·오류 줄을 먼저 보여 줍니다 (-W 빌드는 경고 하나로도 실패합니다). 같은 줄은 한 번만.
         problems = list(dict.fromkeys(ln for ln in lines if "WARNING:" in ln or "ERROR" in ln))[:30]
@@ -142,7 +163,25 @@ def build_site(log: Path) -> Path:
             "jupyter-book이 미리 실행한 결과를 캐시에서 찾지 못하고 이 장들을 다시 실행했습니다 "
             "(.ci/prerun.py와 myst-nb의 캐시 열쇠가 다릅니다): " + ", ".join(executed)
         )
-    return CI_SITE
+
+
+def reader_edition(build: Path, out: Path, only: list[str] | None = None) -> tuple[Path, float]:
+    """Runs ``bash .ci/notebooks`` on a finished build (``<site>/..``) into ``out``; (out, seconds).
+
+    ``CNN_BOOK_READER_DIR=<folder>`` skips the generation and returns that folder (an edition made
+    earlier, or a copy with a deliberate fault), like ``CNN_BOOK_SITE`` for the website.
+    """
+    given = os.environ.get("CNN_BOOK_READER_DIR")
+    if given:
+        return Path(given).resolve(), 0.0
+    cmd = ["bash", ".ci/notebooks", "--build", str(build), "--out", str(out)]
+    if only:
+        cmd += ["--only", *only]
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bash .ci/notebooks가 실패했습니다 (reader edition failed):\n{proc.stderr}\n{proc.stdout}")
+    return out, time.monotonic() - t0
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -299,6 +338,37 @@ def find_chromium() -> tuple[str | None, str | None]:
         _executable("CNN_BOOK_CHROMIUM", CHROMIUM_CANDIDATES, "chromium"),
         _executable("CNN_BOOK_CHROMEDRIVER", CHROMEDRIVER_CANDIDATES, "chromedriver"),
     )
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def chromium_or_skip() -> tuple[str, str]:
+    """(chromium, chromedriver) for a browser test; without them the test fails in CI and is skipped elsewhere."""
+    import pytest
+
+    binary, driver = find_chromium()
+    problems = []
+    if binary is None:
+        problems.append("chromium")
+    if driver is None:
+        problems.append("chromium-driver (chromedriver)")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        problems.append("selenium (requirements.txt; 가상 환경을 다시 만드세요: source .ci/setup)")
+    if problems:
+        message = (
+            f"브라우저 테스트에 필요한 것이 없습니다: {', '.join(problems)}. "
+            "Debian/Ubuntu에서는 `apt-get install -y chromium chromium-driver fonts-nanum` 으로 설치합니다 "
+            "(.ci/run 은 없으면 스스로 설치합니다). "
+            f"(browser tests need: {', '.join(problems)})"
+        )
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return binary, driver
 
 
 def start_chromium(binary: str, driver_path: str, profile_dir: str):
@@ -475,3 +545,101 @@ def wire_size(path: Path) -> int:
 def is_local(url: str, base: str) -> bool:
     return url.startswith(base) or url.split(":", 1)[0] in ("data", "blob", "about")
 
+
+
+# ---------------------------------------------------------------- JupyterLab (a real notebook client)
+@contextlib.contextmanager
+def jupyterlab(root_dir: Path, settings_dir: Path, python: str | None = None, timeout: float = 90):
+    """Runs JupyterLab on ``127.0.0.1`` (random free port, random token) serving ``root_dir``.
+
+    Yields ``(base_url, token)``. ``python`` is the interpreter that runs it (default: this one), so a
+    throwaway environment with extra lab extensions can be measured too. The notebook renders every cell
+    (``windowingMode: none``), so the whole page can be read; settings live in ``settings_dir``. The server
+    is stopped (by its process id) when the block ends.
+    """
+    import secrets
+    import socket
+    import sys
+    import urllib.request
+
+    tracker = settings_dir / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")
+    notices = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notices.parent.mkdir(parents=True, exist_ok=True)
+    notices.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_hex(16)
+    log = open(settings_dir / "jupyterlab.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [python or sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+         f"--LabApp.user_settings_dir={settings_dir}", f"--LabApp.workspaces_dir={settings_dir / 'workspaces'}",
+         "--ServerApp.terminals_enabled=False", "--LabApp.news_url=",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root (DESIGN §8)
+        stdout=log, stderr=subprocess.STDOUT, cwd=root_dir,
+        env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(settings_dir / "runtime"),
+                 JUPYTER_CONFIG_DIR=str(settings_dir / "config")),
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("JupyterLab이 시작하지 못했습니다:\n"
+                                   + (settings_dir / "jupyterlab.log").read_text(encoding="utf-8")[-3000:])
+            try:
+                with urllib.request.urlopen(f"{base}api/status?token={token}", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"JupyterLab이 {timeout:.0f}초 안에 응답하지 않습니다")
+            time.sleep(0.5)
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+#: Waits until JupyterLab shows the notebook and every markdown cell has rendered (MathJax included).
+LAB_READY_JS = r"""
+const done = arguments[arguments.length - 1];
+const deadline = Date.now() + arguments[0] * 1000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  let last = -1, stable = 0;
+  while (Date.now() < deadline) {
+    const cells = document.querySelectorAll(".jp-Notebook .jp-Cell");
+    const md = document.querySelectorAll(".jp-Notebook .jp-MarkdownCell");
+    const rendered = document.querySelectorAll(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown");
+    const n = cells.length;
+    if (n > 0 && rendered.length === md.length && n === last) { if (++stable >= 6) return "ok"; } else stable = 0;
+    last = n;
+    await sleep(250);
+  }
+  return "timeout";
+})().then(done, (e) => done("error: " + e));
+"""
+
+#: What the notebook shows: the text of every rendered markdown cell, and its exercise solutions.
+LAB_INSPECT_JS = r"""
+const md = [...document.querySelectorAll(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown")];
+const details = [...document.querySelectorAll(".jp-Notebook .jp-RenderedMarkdown details")];
+return {
+  cells: document.querySelectorAll(".jp-Notebook .jp-Cell").length,
+  markdown_cells: md.length,
+  text: md.map((m) => m.textContent).join("\n"),
+  mathjax: document.querySelectorAll(".jp-Notebook mjx-container").length,
+  details: details.map((d) => ({open: d.open, summary: (d.querySelector("summary") || {}).textContent || ""})),
+};
+"""

@@ -83,14 +83,19 @@ def test_markdown_table_lists_slowest_cells(tmp_path, monkeypatch, capsys):
     assert "| 07_lenet [2] | 80.0 | `step_1()` |" in out and "[1] | 5.0" not in out
 
 
-def _executed(build: Path, name: str, *lines: str) -> None:
-    folder = build / "jupyter_execute" / "chapters"
-    folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("...")
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="".join(f"{ln}\n" for ln in lines))]
-    nb.cells = [cell]
-    nbformat.write(nb, folder / f"{name}.ipynb")
+def _with_skips(build: Path, nb: Path, *lines: str) -> dict:
+    build.mkdir(parents=True, exist_ok=True)
+    record = {str(nb): {"threads": 1, "jobs": 2, "cells": [], "skips": list(lines)}}
+    (build / ".prerun-cells.json").write_text(json.dumps(record), encoding="utf-8")
+    return record
+
+
+def test_prerun_records_skip_lines(tmp_path):
+    nb = _notebook(tmp_path / "skip.ipynb", "import cnnlib\ncnnlib.runtime.skipped('두 GPU 학습', 'gpus')",
+                   "print('[건너뜀 · 인터넷 없음] 직접 쓴 줄')")
+    assert prerun.main([str(nb), "--cache", str(tmp_path / "b" / ".jupyter_cache"), "--jobs", "1"]) == 0
+    record = json.loads((tmp_path / "b" / ".prerun-cells.json").read_text(encoding="utf-8"))[str(nb)]
+    assert record["skips"] == ["[건너뜀 · GPU가 2개 미만] 두 GPU 학습", "[건너뜀 · 인터넷 없음] 직접 쓴 줄"]
 
 
 def test_skip_lines_come_from_cnnlib_skipped(capsys):
@@ -99,8 +104,9 @@ def test_skip_lines_come_from_cnnlib_skipped(capsys):
     assert check_build.SKIP_LINE.fullmatch(line).groups() == ("인터넷 없음", "ResNet-18의 필터 — 서버에 연결하지 못했습니다")
     with pytest.raises(ValueError, match="이유는"):
         runtime.skipped("무엇", "bored")
-    # 출력하는 이유 문구마다 CI의 허락 목록에 짝이 있습니다
+    # 출력하는 이유 문구마다 CI의 허락 목록에 짝이 있고, 미리 실행이 찾는 줄의 시작도 같습니다
     assert set(check_build.CI_ALLOWED) == set(runtime.SKIP_REASONS.values())
+    assert prerun.SKIP_PREFIX == runtime.SKIP_PREFIX
 
 
 @pytest.mark.parametrize(("reason", "gpus", "allowed"), [
@@ -108,16 +114,17 @@ def test_skip_lines_come_from_cnnlib_skipped(capsys):
     ("GPU가 2개 미만", 2, False), ("다른 실행 프로필에서만", 0, True), ("데이터 없음", 0, False),
 ])
 def test_ci_allows_only_skips_for_what_ci_lacks(tmp_path, reason, gpus, allowed):
-    _executed(tmp_path, "15_transfer_learning", "보통 출력", f"[건너뜀 · {reason}] 무엇 — 왜")
-    found = check_build.skips(tmp_path)
+    record = _with_skips(tmp_path, tmp_path / "15_transfer_learning.ipynb", f"[건너뜀 · {reason}] 무엇 — 왜")
+    found = check_build.skips(record)
     assert found == [("15_transfer_learning", reason, "무엇 — 왜")]
     assert (check_build.disallowed_skips(found, gpus) == []) is allowed
 
 
 def test_ci_build_fails_on_a_disallowed_skip(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    nb = _notebook(tmp_path / "16_multi_gpu.ipynb", "pass")
     _toc(tmp_path, "16_multi_gpu")
-    _executed(tmp_path / "build", "16_multi_gpu", "[건너뜀 · 데이터 없음] 두 프로세스 학습")
+    _with_skips(tmp_path / "build", nb, "[건너뜀 · 데이터 없음] 두 프로세스 학습")
     monkeypatch.setenv("CI", "true")
     assert check_build.main(["--build", "build", "--profile", "cpu"]) == 1
     assert "16_multi_gpu: [데이터 없음] 두 프로세스 학습" in capsys.readouterr().err

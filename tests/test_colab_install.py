@@ -1,5 +1,7 @@
 """Colab의 첫 셀: cnnlib이 없는 새 가상 환경에서 장 하나가 처음부터 끝까지 돌아가는지 봅니다.
 
+환경을 만드는 도구는 tests/colab_helpers.py에 있습니다 (읽기용 판 테스트 tests/test_reader_colab.py도 씁니다).
+
 하는 일 (모두 저장소 밖의 임시 폴더에서):
 
 1. 이 저장소를 ``git clone``합니다. 그래서 커밋된 HEAD만 시험합니다 (커밋하지 않은 변경은 들어가지
@@ -32,48 +34,18 @@ pip은 빌려 온 프로젝트 가상 환경의 것을 씁니다. 빌드 격리�
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import sysconfig
 import time
 from pathlib import Path
 
+import colab_helpers as ch
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = ch.ROOT
 CHAPTER = ROOT / "chapters" / "03_padding_stride.ipynb"
-REPO_URL = "git+https://github.com/cnn-book-ko/cnn-book"
+REPO_URL = ch.REPO_URL
 REPORT = ROOT / "_build" / "colab-install-report.txt"
-KERNEL = "cnnlib-clean-venv"
-SHARED_DATA = ROOT.parent / "shared" / "data"
-
-
-def _run(cmd, **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
-    assert result.returncode == 0, f"{cmd} 실패:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def _clean_env(**extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    # 빌드 격리를 끄면 pip이 setuptools를 색인에서 받지 않고 빌려 온 환경의 것을 씁니다. 그래서 이
-    # 테스트는 네트워크 없는 네임스페이스(.ci/test)에서도, 패키지 미러가 없는 기계에서도 돕니다.
-    # (설치 셀의 명령 자체는 그대로입니다; pip 설정만 환경 변수로 바꿉니다.)
-    env["PIP_NO_BUILD_ISOLATION"] = "0"
-    return {**env, **extra}
-
-
-def _cell_seconds(cell) -> float:
-    """nbclient가 기록한 셀 실행 시각(execute_input → execute_reply)으로 잰 실행 시간."""
-    from datetime import datetime
-
-    timing = cell.metadata["execution"]
-    start, end = (datetime.fromisoformat(timing[k].replace("Z", "+00:00"))
-                  for k in ("iopub.execute_input", "shell.execute_reply"))
-    return (end - start).total_seconds()
 
 
 def test_colab_first_cell_installs_cnnlib_and_runs_a_chapter(tmp_path, monkeypatch):
@@ -85,22 +57,15 @@ def test_colab_first_cell_installs_cnnlib_and_runs_a_chapter(tmp_path, monkeypat
 
     # 1. HEAD의 클론
     clone = tmp_path / "clone"
-    _run(["git", "clone", "--quiet", str(ROOT), str(clone)])
-    head = _run(["git", "rev-parse", "HEAD"], cwd=clone).stdout.strip()
+    head = ch.clone_head(clone)
     times["git clone"] = time.monotonic() - t0
 
     # 2. 새 가상 환경 + 프로젝트 가상 환경의 site-packages(.pth)
     t = time.monotonic()
-    venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], env=_clean_env())
-    python = venv / "bin" / "python"
-    purelib = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
-    project_site = sysconfig.get_paths()["purelib"]
-    (purelib / "project-venv.pth").write_text(project_site + "\n", encoding="utf-8")
+    python, purelib = ch.clean_venv(tmp_path / "venv")
     work = tmp_path / "work"
     work.mkdir()
-    probe = "import importlib.util; print(importlib.util.find_spec('cnnlib'))"
-    before = _run([str(python), "-c", probe], cwd=work, env=_clean_env()).stdout.strip()
+    before = ch.find_spec(python, "cnnlib", work)
     assert before == "None", f"새 가상 환경에서 이미 cnnlib이 보입니다: {before}"
     times["가상 환경"] = time.monotonic() - t
 
@@ -117,34 +82,17 @@ def test_colab_first_cell_installs_cnnlib_and_runs_a_chapter(tmp_path, monkeypat
     nbformat.write(nb, notebook_path)
 
     # 4. 새 가상 환경의 커널로 실행합니다.
-    kernels = tmp_path / "jupyter" / "kernels" / KERNEL
-    kernels.mkdir(parents=True)
-    (kernels / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "cnnlib 없는 새 가상 환경", "language": "python",
-    }), encoding="utf-8")
-    monkeypatch.delenv("PYTHONPATH", raising=False)
-    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("CNNLIB_PROFILE", "ci")
-    monkeypatch.setenv("CNNLIB_THREADS", "1")
-    monkeypatch.setenv("PIP_NO_BUILD_ISOLATION", "0")  # _clean_env의 설명: 네트워크 없이 빌드
-    if SHARED_DATA.is_dir():  # 이 장은 데이터를 쓰지 않지만, CI와 같은 환경에서 돌립니다.
-        monkeypatch.setenv("CNNLIB_DATA", str(SHARED_DATA))
-    from nbclient import NotebookClient
-
+    kernel = ch.use_kernel(monkeypatch, tmp_path, python)
     t = time.monotonic()
-    client = NotebookClient(nb, kernel_name=KERNEL, timeout=300, resources={"metadata": {"path": str(work)}})
-    client.execute()
+    ch.execute(nb, work, kernel)
     times["커널 시작 + 설치 셀 + 장 실행 (nbclient)"] = time.monotonic() - t
-    times["그중 설치 셀 (pip install)"] = _cell_seconds(nb.cells[1])
+    times["그중 설치 셀 (pip install)"] = ch.cell_seconds(nb.cells[1])
 
     # 5. 무엇이 실제로 일어났는지
     where = json.loads(nb.cells[-1].outputs[0]["text"])
     assert Path(where["python"]).parent == python.parent, where
     assert Path(where["cnnlib"]).is_relative_to(purelib), f"커널이 새 가상 환경의 cnnlib이 아닌 것을 불렀습니다: {where}"
-    dist = next(purelib.glob("cnnlib-*.dist-info"))
-    direct = json.loads((dist / "direct_url.json").read_text(encoding="utf-8"))
+    direct = ch.installed_commit(purelib)
     assert direct["url"] == f"file://{clone}" and direct["vcs_info"]["commit_id"] == head, direct
     setup_out = "".join(o.get("text", "") for o in nb.cells[2].outputs if o.get("output_type") == "stream")
     assert setup_out.startswith("실행 프로필: ci ("), setup_out

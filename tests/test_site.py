@@ -19,7 +19,8 @@ What is checked, on every page found from ``_toc.yml`` (plus index, genindex, se
   ``document.fonts.check`` is not (it answers true for any installed system font);
 * math renders: every ``.math`` element has MathJax output (``mjx-container``), no MathJax error,
   and no raw ``$…$``, ``\\(`` or ``\\[`` in the visible text outside code;
-* every chapter has the Colab launch button for its own notebook on ``_config.yml``'s repository;
+* every chapter has the Colab launch button for its own reader-edition notebook (same path, on the
+  ``reader_edition_branch`` of ``_config.yml``'s repository);
 * every anywidget explorer on every page responds (found generically from the page's widget
   state: model module ``anywidget``, kind = last part of ``_anywidget_id``); each kind also has a
   driver in ``EXPLORER_DRIVERS`` that checks exact values against ``cnnlib.functional``;
@@ -38,7 +39,6 @@ Without Chromium they fail with a Korean message when ``CI`` is set, and are ski
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -55,10 +55,6 @@ page_param = pytest.mark.parametrize("page", PAGES)
 #: Chromium asks every server for /favicon.ico when a page names no icon; not the site's doing.
 IGNORED_REQUESTS = re.compile(r"^\S+ https?://127\.0\.0\.1:\d+/favicon\.ico$")
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def slug(page: str) -> str:
@@ -94,27 +90,7 @@ def report():
 
 @pytest.fixture(scope="session")
 def chromium() -> tuple[str, str]:
-    binary, driver = sh.find_chromium()
-    problems = []
-    if binary is None:
-        problems.append("chromium")
-    if driver is None:
-        problems.append("chromium-driver (chromedriver)")
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        problems.append("selenium (requirements.txt; 가상 환경을 다시 만드세요: source .ci/setup)")
-    if problems:
-        message = (
-            f"브라우저 테스트에 필요한 것이 없습니다: {', '.join(problems)}. "
-            "Debian/Ubuntu에서는 `apt-get install -y chromium chromium-driver fonts-nanum` 으로 설치합니다 "
-            "(.ci/run 은 없으면 스스로 설치합니다). "
-            f"(browser tests need: {', '.join(problems)})"
-        )
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return binary, driver
+    return sh.chromium_or_skip()
 
 
 @pytest.fixture(scope="session")
