@@ -7,6 +7,8 @@ glue된 값을 ``benchmarks/seed_spread.json``에 적습니다. 장들은 숨은
 (:func:`cnnlib.book.measured`) 흩어짐을 본문에 glue하고, 주장이 모든 실행에서 성립하는지 확인합니다.
 
 이미 적힌 (장, 시드, 정밀도)의 실행은 그 장의 코드가 그대로이면 건너뜁니다(``--force``로 다시).
+측정을 읽는 숨은 셀(``measured(``를 부르는 셀)은 측정하는 동안 실행하지 않습니다. 그 밖의 숨은 셀은
+그대로 실행하므로, 어느 시드·정밀도에서 숨은 검사가 실패했는지도 ``errors``에 남습니다.
 
 Re-runs chapters with other seeds and precisions and records how much every glued value moves.
 
@@ -38,15 +40,38 @@ TRAINING_CHAPTERS = ("01_why_convolution", "06_activation_normalization_backprop
                      "15_transfer_learning", "16_multi_gpu")
 
 
-def code_hash(path: Path) -> str:
-    """실험 코드의 해시: 숨은 셀(``remove-cell``)을 뺀 코드 셀. 이것이 바뀌면 예전 측정은 낡은 것으로 봅니다.
+def _experiment_code(source: str) -> str:
+    """셀의 코드에서 실험과 상관없는 것(주석, 빈 줄, ``assert``, ``glue(…)`` 호출, 매직 명령)을 뺀 것."""
+    import ast
 
-    숨은 셀은 측정을 읽어 본문에 glue하고 주장을 검사하는 곳이라 해시에서 뺍니다 (그러지 않으면 측정에 맞춰
-    검사를 고칠 때마다 측정이 낡아 버립니다). 숨은 셀은 실험의 값을 바꾸지 않아야 합니다.
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return source
+    keep = []
+    for node in tree.body:
+        if isinstance(node, ast.Assert):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if getattr(func, "id", getattr(func, "attr", "")) == "glue":
+                continue
+        keep.append(node)
+    return ast.unparse(ast.Module(body=keep, type_ignores=[]))
+
+
+def code_hash(path: Path) -> str:
+    """실험 코드의 해시. 이것이 바뀌면 예전 측정은 낡은 것으로 봅니다.
+
+    코드 셀에서 주석, ``assert``, ``glue(…)`` 호출을 빼고(:func:`_experiment_code`), 측정을 읽는 셀
+    (``measured(``를 부르는 셀)도 뺀 나머지의 해시입니다. 그래서 본문의 문장, 검사, glue의 자리를 고쳐도
+    측정은 그대로 쓸 수 있고, 학습이나 실험의 코드를 고치면 다시 재야 합니다.
     """
     nb = nbformat.read(path, as_version=4)
-    text = "\n\0".join(c.source for c in nb.cells
-                         if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", []))
+    parts = [_experiment_code(c.source) for c in nb.cells
+             if c.cell_type == "code" and "measured(" not in c.source]
+    text = "\n\0".join(part for part in parts if part.strip())
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -57,8 +82,10 @@ def glued_values(nb) -> dict[str, str]:
         for out in cell.get("outputs", []):
             meta = out.get("metadata", {}).get("scrapbook", {})
             name = meta.get("name")
-            if name and "text/plain" in out.get("data", {}):
-                text = out["data"]["text/plain"]
+            # glue(..., display=False)는 MIME 형식 앞에 "application/papermill.record/"를 붙여 둡니다
+            plain = [k for k in out.get("data", {}) if k.endswith("text/plain")]
+            if name and plain:
+                text = out["data"][plain[0]]
                 if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
                     text = text[1:-1]
                 values[name] = text
@@ -70,15 +97,22 @@ def _run(job):
     from jupyter_cache.executors.utils import single_nb_execution
 
     os.environ.update(CNNLIB_PROFILE="cpu", CNNLIB_SEED=str(seed), CNNLIB_AMP=amp, CNNLIB_THREADS="1",
-                      OMP_NUM_THREADS="1")
+                      OMP_NUM_THREADS="1", CNNLIB_BUILD="1")
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:   # 이 측정을 읽는 숨은 셀은 측정하는 동안 비웁니다 (셀 번호는 그대로)
+        if cell.cell_type == "code" and "measured(" in cell.source:
+            cell.source = "# benchmarks/seed_spread.py: 측정을 읽는 셀은 측정하는 동안 실행하지 않습니다"
     start = time.perf_counter()
     result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=True,
                                  meta_override=True, record_timing=True)
     seconds = time.perf_counter() - start
-    errors = [o.get("ename", "") + ": " + o.get("evalue", "")[:300]
-              for c in result.nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    return path, seed, amp, glued_values(result.nb), errors, seconds
+    errors = [f"셀 [{i}] " + o.get("ename", "") + ": " + o.get("evalue", "")[:300]
+              for i, c in enumerate(result.nb.cells) for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    sys.path.insert(0, str(ROOT / ".ci"))
+    from prerun import cell_seconds
+
+    cells = cell_seconds(result.nb)
+    return path, seed, amp, glued_values(result.nb), errors, seconds, cells
 
 
 def run_key(seed: int, amp: str) -> str:
@@ -95,6 +129,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument("--force", action="store_true", help="이미 잰 실행도 다시")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--cells-out", type=Path, default=None,
+                        help="셀마다의 시간을 .prerun-cells.json 꼴로도 적을 파일 (.ci/check_build.py --markdown으로 표를 만듭니다)")
     args = parser.parse_args(argv)
     notebooks = list(args.notebooks)
     if args.all:
@@ -131,14 +167,21 @@ def main(argv=None) -> int:
     failed = 0
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(args.jobs, maxtasksperchild=1) as pool:
-        for path, seed, amp, values, errors, seconds in pool.imap_unordered(_run, jobs, chunksize=1):
+        for path, seed, amp, values, errors, seconds, cells in pool.imap_unordered(_run, jobs, chunksize=1):
             name = Path(path).stem
             status = "성공" if not errors else "오류 " + "; ".join(errors)
             print(f"   {seconds:6.0f} s  {name} seed={seed} amp={amp}: 값 {len(values)}개, {status}", flush=True)
             if errors:
                 failed += 1
+            if args.cells_out is not None:
+                table = json.loads(args.cells_out.read_text(encoding="utf-8")) if args.cells_out.exists() else {}
+                table[str(Path(path).relative_to(ROOT))] = {
+                    "threads": 1, "jobs": args.jobs,
+                    "cells": cells}
+                args.cells_out.write_text(json.dumps(table, indent=1, ensure_ascii=False), encoding="utf-8")
+            slow = {row["cell"]: row["seconds"] for row in sorted(cells, key=lambda r: -r["seconds"])[:5]}
             record[name]["runs"][run_key(seed, amp)] = {"values": values, "errors": errors,
-                                                        "seconds": round(seconds)}
+                                                        "seconds": round(seconds), "slowest_cells": slow}
             save()
     return 1 if failed else 0
 

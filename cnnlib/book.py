@@ -76,8 +76,8 @@ class Measured:
         return [names[a] for a in names if a in found] + sorted(a for a in found if a not in names)
 
     def describe(self) -> str:
-        """``"시드 3개 × 정밀도 2가지(float32, bfloat16(흉내))로 6번"``."""
-        return (f"시드 {len(self.seeds)}개 × 정밀도 {len(self.precisions)}가지"
+        """``"cpu 프로필, 시드 3개 × 정밀도 2가지(float32, bfloat16(흉내))로 6번"``."""
+        return (f"cpu 프로필, 시드 {len(self.seeds)}개 × 정밀도 {len(self.precisions)}가지"
                 f"({', '.join(self.precisions)})로 {len(self)}번")
 
     def values(self, name: str) -> list[float]:
@@ -100,6 +100,12 @@ class Measured:
         """``"최솟값–최댓값"`` 문자열."""
         values = [scale * v for v in self.values(name)]
         return f"{fmt.format(min(values))}–{fmt.format(max(values))}"
+
+    def glue(self, name: str, fmt: str = "{:.2f}", scale: float = 1.0, as_name: str | None = None) -> str:
+        """``name``의 범위(``"최솟값–최댓값"``)를 ``as_name``(기본 ``<name>_range``)으로 glue하고 돌려줍니다."""
+        text = self.range(name, fmt, scale)
+        glue(as_name or f"{name}_range", text)
+        return text
 
     def holds(self, claim, *names: str) -> bool:
         """``claim(실행의 값 사전)``이 모든 실행에서 참인지. ``names``를 주면 그 값만 읽습니다."""

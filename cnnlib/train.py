@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from torch import nn
 from . import precision as _precision
 from . import runtime
 
-__all__ = ["History", "fit", "evaluate", "predict", "precision", "confusion_matrix", "count_parameters"]
+__all__ = ["History", "Step", "StepRecorder", "fit", "evaluate", "predict", "precision", "confusion_matrix", "count_parameters"]
 
 
 @dataclass
@@ -230,10 +231,132 @@ def _scheduler(schedule, opt, total_steps):
     raise ValueError(f"schedule은 None, 'onecycle', 'cosine' 가운데 하나여야 합니다. 받은 값: {schedule!r}")
 
 
+@dataclass
+class Step:
+    """``on_step`` 콜백이 받는 학습 한 걸음: 에폭(1부터), 에폭 안의 걸음(0부터), 손실, 맞힌 수, 미니배치 크기."""
+
+    epoch: int
+    step: int
+    loss: float
+    correct: int
+    n: int
+
+
+class StepRecorder:
+    """:func:`fit`의 콜백: ``every`` 걸음마다 그동안의 평균 학습 손실과 오차를 적어 둡니다.
+
+    ``fit(..., callbacks=[rec])``로 넘기면 ``rec.steps``(누적 걸음 수), ``rec.loss``, ``rec.error``에
+    같은 길이의 목록이 쌓입니다. ``every=1``이면 미니배치마다의 값입니다. 학습 모드(드롭아웃, 배치 정규화의
+    미니배치 통계)에서 잰 값이라 평가 모드의 정확도와는 조금 다릅니다.
+    """
+
+    def __init__(self, every: int = 1):
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"every는 1 이상의 정수여야 합니다. 받은 값: {every!r}")
+        self.every = every
+        self.steps, self.loss, self.error = [], [], []
+        self._seen, self._loss, self._wrong, self._n = 0, 0.0, 0, 0
+
+    def on_step(self, step: Step) -> None:
+        self._seen += 1
+        self._loss += step.loss * step.n
+        self._wrong += step.n - step.correct
+        self._n += step.n
+        if self._seen % self.every == 0:
+            self.steps.append(self._seen)
+            self.loss.append(self._loss / self._n)
+            self.error.append(self._wrong / self._n)
+            self._loss, self._wrong, self._n = 0.0, 0, 0
+
+
+def _interactive() -> bool:
+    """진행 막대와 실시간 학습 곡선을 보일지: 노트북 안이고, 책을 빌드하는 중(``CNNLIB_BUILD=1``)이 아닐 때."""
+    return _in_notebook() and os.environ.get("CNNLIB_BUILD", "") not in ("1", "true", "yes")
+
+
+def _optimizer(model, optimizer, lr, weight_decay):
+    if isinstance(optimizer, torch.optim.Optimizer):
+        return optimizer
+    if optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
+    if optimizer == "adam":
+        return torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    if isinstance(optimizer, str):
+        raise ValueError(f"optimizer는 'sgd', 'adam' 또는 Optimizer 객체여야 합니다. 받은 값: {optimizer!r}")
+    raise TypeError(f"optimizer의 타입이 맞지 않습니다: {type(optimizer).__name__}")
+
+
+def _check_fit_args(model, epochs, max_steps, callbacks):
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs는 1 이상의 정수여야 합니다. 받은 값: {epochs!r}")
+    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
+                                  or max_steps < 1):
+        raise ValueError(f"max_steps는 1 이상의 정수나 None이어야 합니다. 받은 값: {max_steps!r}")
+    for cb in callbacks:
+        if not (hasattr(cb, "on_step") or hasattr(cb, "on_epoch_end")):
+            raise TypeError(f"콜백에는 on_step이나 on_epoch_end 메서드가 있어야 합니다. 받은 타입: {type(cb).__name__}")
+
+
+@dataclass
+class _Run:
+    """한 번의 :func:`fit`이 걸음마다 쓰는 것들."""
+
+    model: nn.Module
+    opt: torch.optim.Optimizer
+    sched: object
+    prec: _precision.Precision
+    loss_fn: object
+    dev: torch.device
+    channels_last: bool
+    callbacks: list
+
+
+def _train_step(run: _Run, x, y):
+    """미니배치 하나: 순전파, 역전파, 갱신. ``(출력, 손실)``을 돌려줍니다."""
+    x, y = _to(x, run.dev, run.channels_last), y.to(run.dev, non_blocking=True)
+    run.opt.zero_grad(set_to_none=True)
+    with run.prec.context():
+        out, loss = _forward(run.model, x, y, run.loss_fn)
+    if run.prec.scaler is not None:
+        run.prec.scaler.scale(loss).backward()
+        run.prec.scaler.step(run.opt)
+        run.prec.scaler.update()
+    else:
+        loss.backward()
+        run.opt.step()
+    if run.sched is not None:
+        run.sched.step()
+    return out, loss, y
+
+
+def _train_epoch(run: _Run, loader, epoch: int, steps: int, bar) -> tuple[int, int, float]:
+    """한 에폭을 학습하고 ``(본 이미지 수, 맞힌 수, 손실 합)``을 돌려줍니다."""
+    run.model.train()
+    total, correct, loss_sum = 0, 0, 0.0
+    for step, (x, y) in enumerate(loader):
+        if step >= steps:
+            break
+        out, loss, y = _train_step(run, x, y)
+        n, right, value = y.shape[0], (out.argmax(1) == y).sum().item(), loss.item()
+        loss_sum += value * n
+        correct += right
+        total += n
+        for cb in run.callbacks:
+            if hasattr(cb, "on_step"):
+                cb.on_step(Step(epoch, step, value, right, n))
+        bar.update(1)
+        bar.set_postfix(손실=f"{loss_sum / total:.3f}", 정확도=f"{correct / total:.1%}")
+    if total == 0:
+        raise ValueError("학습할 데이터가 없습니다 (train_loader가 비어 있습니다).")
+    return total, correct, loss_sum
+
+
 def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: float = 0.01,
         optimizer="sgd", loss_fn=None, device=None, max_steps: int | None = None,
-        progress: bool = True, live_plot: bool | None = None, schedule: str | None = None,
-        weight_decay: float = 0.0, amp: bool | None = None) -> History:
+        progress: bool | None = None, live_plot: bool | None = None, schedule: str | None = None,
+        weight_decay: float = 0.0, amp: bool | None = None, callbacks=()) -> History:
     """모델을 학습하고 :class:`History`를 돌려줍니다.
 
     Parameters
@@ -248,7 +371,10 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
     loss_fn : 기본값은 교차 엔트로피. 모델이 ``(주 출력, 보조 출력, …)`` 튜플을 돌려주면
         ``loss_fn``은 그 튜플을 받고(예: :func:`cnnlib.models.aux_loss`), 정확도는 주 출력으로
         셉니다.
-    live_plot : 노트북에서 에폭마다 학습 곡선을 다시 그릴지. 기본값은 노트북이면 켬.
+    progress, live_plot : 진행 막대, 에폭마다 다시 그리는 학습 곡선. 기본값(``None``)은 노트북에서
+        직접 실행할 때만 켜고, 책을 빌드할 때(``CNNLIB_BUILD=1``)는 끕니다.
+    callbacks : ``on_step(Step)``이나 ``on_epoch_end(History)`` 메서드가 있는 객체들.
+        걸음마다의 곡선은 :class:`StepRecorder`로 얻습니다.
     amp : 자동 혼합 정밀도(AMP). ``None``(기본값)이면 알아서 고릅니다: CUDA에서는 bfloat16이나
         float16, bfloat16을 하드웨어로 직접 계산하는 CPU(AVX512-BF16, AMX)에서는 bfloat16(깊이별 합성곱이
         있는 모델은 빼고), 그 밖에는 float32. 환경 변수 ``CNNLIB_AMP=0``이면 float32로 못 박습니다.
@@ -258,76 +384,35 @@ def fit(model: nn.Module, train_loader, test_loader=None, epochs: int = 1, lr: f
     """
     from tqdm.auto import tqdm
 
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"nn.Module이 필요합니다. 받은 타입: {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs는 1 이상의 정수여야 합니다. 받은 값: {epochs!r}")
-    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
-                                  or max_steps < 1):
-        raise ValueError(f"max_steps는 1 이상의 정수나 None이어야 합니다. 받은 값: {max_steps!r}")
+    callbacks = list(callbacks)
+    _check_fit_args(model, epochs, max_steps, callbacks)
     dev = torch.device(device) if device is not None else runtime.device()
     channels_last = dev.type == "cuda"
     model.to(dev)
     if channels_last:
         model.to(memory_format=torch.channels_last)
-    if isinstance(optimizer, str):
-        if optimizer == "sgd":
-            opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
-        elif optimizer == "adam":
-            opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-        else:
-            raise ValueError(f"optimizer는 'sgd', 'adam' 또는 Optimizer 객체여야 합니다. 받은 값: {optimizer!r}")
-    elif isinstance(optimizer, torch.optim.Optimizer):
-        opt = optimizer
-    else:
-        raise TypeError(f"optimizer의 타입이 맞지 않습니다: {type(optimizer).__name__}")
-    loss_fn = loss_fn or nn.CrossEntropyLoss()
-    steps_per_epoch = len(train_loader) if max_steps is None else min(max_steps, len(train_loader))
-    sched = _scheduler(schedule, opt, epochs * max(1, steps_per_epoch))
-    prec = _precision.resolve(dev, model, amp)
-    scaler = prec.scaler
-    live = _LivePlot() if (live_plot if live_plot is not None else _in_notebook()) else None
-
-    history = History(precision=prec.name)
+    opt = _optimizer(model, optimizer, lr, weight_decay)
+    steps = len(train_loader) if max_steps is None else min(max_steps, len(train_loader))
+    run = _Run(model, opt, _scheduler(schedule, opt, epochs * max(1, steps)), _precision.resolve(dev, model, amp),
+               loss_fn or nn.CrossEntropyLoss(), dev, channels_last, callbacks)
+    live = _LivePlot() if (live_plot if live_plot is not None else _interactive()) else None
+    show_bar = progress if progress is not None else _interactive()
+    history = History(precision=run.prec.name)
     for epoch in range(1, epochs + 1):
-        model.train()
         start = time.perf_counter()
-        total, correct, loss_sum = 0, 0, 0.0
-        steps = len(train_loader) if max_steps is None else min(max_steps, len(train_loader))
-        bar = tqdm(total=steps, desc=f"에폭 {epoch}/{epochs}", disable=not progress, leave=False)
-        for step, (x, y) in enumerate(train_loader):
-            if step >= steps:
-                break
-            x, y = _to(x, dev, channels_last), y.to(dev, non_blocking=True)
-            opt.zero_grad(set_to_none=True)
-            with prec.context():
-                out, loss = _forward(model, x, y, loss_fn)
-            if scaler is not None:
-                scaler.scale(loss).backward()
-                scaler.step(opt)
-                scaler.update()
-            else:
-                loss.backward()
-                opt.step()
-            if sched is not None:
-                sched.step()
-            n = y.shape[0]
-            loss_sum += loss.item() * n
-            correct += (out.argmax(1) == y).sum().item()
-            total += n
-            bar.update(1)
-            bar.set_postfix(손실=f"{loss_sum / total:.3f}", 정확도=f"{correct / total:.1%}")
-        bar.close()
-        if total == 0:
-            raise ValueError("학습할 데이터가 없습니다 (train_loader가 비어 있습니다).")
+        with tqdm(total=steps, desc=f"에폭 {epoch}/{epochs}", disable=not show_bar, leave=False) as bar:
+            total, correct, loss_sum = _train_epoch(run, train_loader, epoch, steps, bar)
         history.seconds.append(time.perf_counter() - start)
         history.images += total
         history.train_loss.append(loss_sum / total)
         history.train_acc.append(correct / total)
         if test_loader is not None:
-            result = evaluate(model, test_loader, dev, loss_fn, amp=amp)
+            result = evaluate(model, test_loader, dev, run.loss_fn, amp=amp)
             history.test_loss.append(result["loss"])
             history.test_acc.append(result["acc"])
+        for cb in callbacks:
+            if hasattr(cb, "on_epoch_end"):
+                cb.on_epoch_end(history)
         if live is not None:
             live.update(history)
     return history

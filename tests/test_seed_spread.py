@@ -83,3 +83,32 @@ def test_measured_reads_numbers_and_ranges(tmp_path):
         m.values("nope")
     with pytest.raises(KeyError, match="측정이 없습니다"):
         book.measured("99_none", path)
+
+
+def test_glued_values_read_hidden_glue_outputs():
+    """myst-nb의 glue(display=False)는 MIME 형식 앞에 접두사를 붙입니다. 그 값도 읽습니다."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("...")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"application/papermill.record/text/plain": "'91.46'"},
+                               metadata={"scrapbook": {"name": "acc", "mime_prefix": "application/papermill.record/"}}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "3"},
+                               metadata={"scrapbook": {"name": "n", "mime_prefix": ""}}),
+        nbformat.v4.new_output("stream", name="stdout", text="보통 출력\n"),
+    ]
+    nb.cells = [cell]
+    assert seed_spread.glued_values(nb) == {"acc": "91.46", "n": "3"}
+
+
+def test_code_hash_ignores_asserts_glue_comments_but_not_experiments(tmp_path):
+    def write(*codes):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# 제목")] + [nbformat.v4.new_code_cell(c) for c in codes]
+        path = tmp_path / "nb.ipynb"
+        nbformat.write(nb, path)
+        return seed_spread.code_hash(path)
+
+    base = write("%matplotlib inline\nepochs = 2\nacc = train(epochs)", "glue('acc', acc)")
+    assert base == write("%matplotlib inline\nepochs = 2  # 주석\n\nacc = train(epochs)\nglue('acc', f'{acc}')",
+                         "assert acc > 0.9", "spread = cnnlib.book.measured('x')\nassert spread.holds(f)")
+    assert base != write("%matplotlib inline\nepochs = 3\nacc = train(epochs)", "glue('acc', acc)")

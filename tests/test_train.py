@@ -220,6 +220,44 @@ def test_fit_other_optimizers(loaders, optimizer):
     assert history.test_acc[-1] >= 0.9, history.summary()
 
 
+def test_step_recorder_averages_every_n_steps(loaders):
+    """콜백: StepRecorder(every=4)는 4걸음마다 그동안의 평균 손실·오차를 적고, 에폭 끝 콜백도 불립니다."""
+    per_step, every4 = train.StepRecorder(), train.StepRecorder(every=4)
+
+    class EpochEnds:
+        def __init__(self):
+            self.seen = []
+
+        def on_epoch_end(self, history):
+            self.seen.append(len(history.train_loss))
+
+    ends = EpochEnds()
+    history = _fit(tiny_cnn(), *loaders, epochs=2, callbacks=[per_step, every4, ends])
+    steps = 2 * len(loaders[0])
+    assert per_step.steps == list(range(1, steps + 1)) and len(per_step.loss) == steps
+    assert every4.steps == list(range(4, steps + 1, 4))
+    assert every4.loss[0] == pytest.approx(sum(per_step.loss[:4]) / 4)       # 미니배치 크기가 모두 같을 때
+    assert every4.error[-1] == pytest.approx(sum(per_step.error[-4:]) / 4)
+    assert ends.seen == [1, 2]
+    # 에폭의 평균 학습 손실은 걸음마다의 손실을 미니배치 크기로 가중 평균한 것과 같습니다
+    first_epoch = per_step.loss[: len(loaders[0])]
+    assert history.train_loss[0] == pytest.approx(sum(first_epoch) / len(first_epoch))
+    with pytest.raises(ValueError, match="every는"):
+        train.StepRecorder(every=0)
+    with pytest.raises(TypeError, match="콜백에는"):
+        _fit(tiny_cnn(), *loaders, callbacks=[object()])
+
+
+def test_progress_and_live_plot_default_off_in_a_book_build(monkeypatch):
+    monkeypatch.setattr(train, "_in_notebook", lambda: True)
+    monkeypatch.setenv("CNNLIB_BUILD", "1")
+    assert not train._interactive()
+    monkeypatch.delenv("CNNLIB_BUILD")
+    assert train._interactive()
+    monkeypatch.setattr(train, "_in_notebook", lambda: False)
+    assert not train._interactive()
+
+
 def test_max_steps_limits_steps(loaders):
     model = tiny_cnn()
     calls = []
