@@ -41,7 +41,8 @@ TRAINING_CHAPTERS = ("01_why_convolution", "06_activation_normalization_backprop
 
 
 def _experiment_code(source: str) -> str:
-    """셀의 코드에서 실험과 상관없는 것(주석, 빈 줄, ``assert``, ``glue(…)`` 호출, 매직 명령)을 뺀 것."""
+    """셀의 코드에서 실험의 값을 바꾸지 않는 것(주석, 빈 줄, ``import``, ``assert``, ``glue(…)``·``print(…)``
+    호출, 매직 명령)을 뺀 것."""
     import ast
 
     lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
@@ -51,11 +52,11 @@ def _experiment_code(source: str) -> str:
         return source
     keep = []
     for node in tree.body:
-        if isinstance(node, ast.Assert):
+        if isinstance(node, (ast.Assert, ast.Import, ast.ImportFrom)):
             continue
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             func = node.value.func
-            if getattr(func, "id", getattr(func, "attr", "")) == "glue":
+            if getattr(func, "id", getattr(func, "attr", "")) in ("glue", "print"):
                 continue
         keep.append(node)
     return ast.unparse(ast.Module(body=keep, type_ignores=[]))
@@ -130,7 +131,8 @@ def main(argv=None) -> int:
     parser.add_argument("--force", action="store_true", help="이미 잰 실행도 다시")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--cells-out", type=Path, default=None,
-                        help="셀마다의 시간을 .prerun-cells.json 꼴로도 적을 파일 (.ci/check_build.py --markdown으로 표를 만듭니다)")
+                        help="첫 시드·첫 정밀도 실행의 셀마다 시간을 .prerun-cells.json 꼴로 적을 파일 "
+                             "(.ci/check_build.py --markdown으로 표를 만듭니다)")
     args = parser.parse_args(argv)
     notebooks = list(args.notebooks)
     if args.all:
@@ -173,7 +175,7 @@ def main(argv=None) -> int:
             print(f"   {seconds:6.0f} s  {name} seed={seed} amp={amp}: 값 {len(values)}개, {status}", flush=True)
             if errors:
                 failed += 1
-            if args.cells_out is not None:
+            if args.cells_out is not None and seed == args.seeds[0] and amp == args.amps[0]:
                 table = json.loads(args.cells_out.read_text(encoding="utf-8")) if args.cells_out.exists() else {}
                 table[str(Path(path).relative_to(ROOT))] = {
                     "threads": 1, "jobs": args.jobs,

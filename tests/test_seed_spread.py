@@ -109,6 +109,7 @@ def test_code_hash_ignores_asserts_glue_comments_but_not_experiments(tmp_path):
         return seed_spread.code_hash(path)
 
     base = write("%matplotlib inline\nepochs = 2\nacc = train(epochs)", "glue('acc', acc)")
-    assert base == write("%matplotlib inline\nepochs = 2  # 주석\n\nacc = train(epochs)\nglue('acc', f'{acc}')",
+    assert base == write("%matplotlib inline\nimport torch\nepochs = 2  # 주석\n\nacc = train(epochs)\nprint(acc)\n"
+                         "glue('acc', f'{acc}')",
                          "assert acc > 0.9", "spread = cnnlib.book.measured('x')\nassert spread.holds(f)")
     assert base != write("%matplotlib inline\nepochs = 3\nacc = train(epochs)", "glue('acc', acc)")
