@@ -76,6 +76,11 @@ def code_hash(path: Path) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def source_sha(source: str) -> str:
+    """셀 코드의 지문: 측정 중에 실패한 검사 셀이 그 뒤에 고쳐졌는지 알아보는 데 씁니다."""
+    return hashlib.sha1(source.encode()).hexdigest()[:12]
+
+
 def glued_values(nb) -> dict[str, str]:
     """실행한 노트북에서 glue된 값(이름 → text/plain)을 모읍니다."""
     values = {}

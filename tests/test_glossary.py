@@ -33,7 +33,6 @@ VARIANTS_LABEL = "쓰지 않는 말:"
 MIN_TERMS = 60
 
 #: 변형어 앞에 이 글자가 있으면 낱말 중간이므로 세지 않습니다 (한글 음절, 로마자, 숫자).
-WORD_CHAR = re.compile(r"[가-힣A-Za-z0-9]")
 #: 마크다운에서 원문 인용으로 보는 따옴표 쌍 (한 문단 안에서만).
 QUOTED = re.compile(r"'[^'\n]*(?:\n[^'\n]*)*?'|\"[^\"]*\"|‘[^’]*’|“[^”]*”")
 OPENING, CLOSING = "(（", ")）"
@@ -122,6 +121,21 @@ def _inside_quotes(text: str, pos: int) -> bool:
     return any(m.start() < pos - start < m.end() for m in QUOTED.finditer(paragraph))
 
 
+WORD_CHAR = re.compile(r"[가-힣A-Za-z0-9]")
+
+
+def _part_of_a_term(text: str, pos: int, variant: str, glossary: list[Entry]) -> bool:
+    """``pos``의 ``variant``가 용어집의 다른 용어(예: 하이퍼파라미터 안의 파라미터)의 일부인지.
+
+    낱말 중간의 변형도 찾습니다(디컨볼루션 안의 컨볼루션). 다만 그 낱말이 이 책이 쓰는 용어라면 괜찮습니다.
+    """
+    for entry in glossary:
+        start = entry.term.find(variant)
+        if start >= 0 and entry.term != variant and text.startswith(entry.term, pos - start):
+            return True
+    return False
+
+
 def lint_text(text: str, glossary: list[Entry], where: str, *, markdown: bool = True) -> list[Finding]:
     """``text``에서 쓰지 않는 말을 찾습니다. ``where``는 위치 이름(줄 번호가 붙습니다)."""
     text = _blank_variant_lines(text)
@@ -131,8 +145,11 @@ def lint_text(text: str, glossary: list[Entry], where: str, *, markdown: bool = 
         for variant in entry.variants:
             for m in re.finditer(re.escape(variant), text):
                 pos = m.start()
-                if pos > 0 and WORD_CHAR.match(text[pos - 1]):
-                    continue  # 낱말 중간 (하이퍼파라미터 안의 파라미터)
+                if pos > 0 and WORD_CHAR.match(text[pos - 1]) and (
+                        len(variant) < 3 or _part_of_a_term(text, pos, variant, glossary)):
+                    # 낱말 중간: 두 글자 변형은 흔한 낱말의 일부일 때가 많아(시스템 안의 스템) 보지 않고, 세 글자
+                    # 이상이면 찾되(디컨볼루션 안의 컨볼루션) 이 책의 용어의 일부(하이퍼파라미터 안의 파라미터)면 괜찮습니다.
+                    continue
                 if _inside_parentheses_after(text, pos, entry.term):
                     continue
                 if markdown and _inside_quotes(text, pos):
@@ -218,7 +235,8 @@ def test_parse_glossary_reads_format():
 
 # ---------------------------------------------------------------- tests of the lint
 SAMPLE = [Entry("합성곱", "convolution", "…", ["컨볼루션", "콘벌루션"]), Entry("매개변수", "parameter", "…", ["파라미터"]),
-          Entry("층", "layer", "…", ["레이어"]), Entry("LeNet", "LeNet-5", "…", ["르넷"])]
+          Entry("층", "layer", "…", ["레이어"]), Entry("LeNet", "LeNet-5", "…", ["르넷"]),
+          Entry("하이퍼파라미터", "hyperparameter", "…", []), Entry("줄기", "stem", "…", ["스템"])]
 
 
 @pytest.mark.parametrize(
@@ -236,6 +254,8 @@ SAMPLE = [Entry("합성곱", "convolution", "…", ["컨볼루션", "콘벌루�
         ("노트에는 \"파라미터가 없는\n단순한 연산\"이라고 적혀 있습니다.", []),
         ("“르넷”이라고 씁니다", []),
         ("하이퍼파라미터는 사람이 정합니다.", []),
+        ("ZFNet의 디컨볼루션 네트워크", ["컨볼루션"]),  # 낱말 중간의 세 글자 이상 변형도 찾습니다 (이슈 #19)
+        ("이 시스템은 줄기가 없습니다", []),  # 두 글자 변형(스템)은 낱말 중간이면 보지 않습니다
         ("  쓰지 않는 말: 컨볼루션, 콘벌루션", []),
         ("'열린 따옴표\n\n컨볼루션'", ["컨볼루션"]),  # 따옴표는 문단을 넘지 않습니다
     ],
