@@ -42,24 +42,40 @@ TRAINING_CHAPTERS = ("01_why_convolution", "06_activation_normalization_backprop
 
 def _experiment_code(source: str) -> str:
     """셀의 코드에서 실험의 값을 바꾸지 않는 것(주석, 빈 줄, ``import``, ``assert``, ``glue(…)``·``print(…)``
-    호출, 매직 명령)을 뺀 것."""
+    호출, 매직 명령)을 뺀 것. ``if``·``for`` 안의 검사도 빼고, 그래서 비게 된 ``if``·``for``는 통째로 뺍니다."""
     import ast
+
+    def quiet(node) -> bool:
+        if isinstance(node, (ast.Assert, ast.Import, ast.ImportFrom, ast.Pass)):
+            return True
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            return getattr(func, "id", getattr(func, "attr", "")) in ("glue", "print")
+        return False
+
+    def strip(body: list) -> list:
+        keep = []
+        for node in body:
+            if quiet(node):
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(node, field, None), list):
+                    setattr(node, field, strip(getattr(node, field)))
+            if isinstance(node, (ast.If, ast.For, ast.While)) and not node.body and not node.orelse:
+                continue    # 검사만 들어 있던 if·for
+            if isinstance(node, ast.If) and not node.body:
+                node.body = [ast.Pass()]
+            if isinstance(node, (ast.With, ast.FunctionDef)) and not node.body:
+                node.body = [ast.Pass()]
+            keep.append(node)
+        return keep
 
     lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return source
-    keep = []
-    for node in tree.body:
-        if isinstance(node, (ast.Assert, ast.Import, ast.ImportFrom)):
-            continue
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            if getattr(func, "id", getattr(func, "attr", "")) in ("glue", "print"):
-                continue
-        keep.append(node)
-    return ast.unparse(ast.Module(body=keep, type_ignores=[]))
+    return ast.unparse(ast.Module(body=strip(tree.body), type_ignores=[]))
 
 
 def code_hash(path: Path) -> str:
@@ -82,19 +98,16 @@ def source_sha(source: str) -> str:
 
 
 def glued_values(nb) -> dict[str, str]:
-    """실행한 노트북에서 glue된 값(이름 → text/plain)을 모읍니다."""
+    """실행한 노트북에서 glue된 값(이름 → text/plain, 따옴표를 뗀 것)을 모읍니다."""
+    from cnnlib.book import glued_outputs
+
     values = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("scrapbook", {})
-            name = meta.get("name")
-            # glue(..., display=False)는 MIME 형식 앞에 "application/papermill.record/"를 붙여 둡니다
-            plain = [k for k in out.get("data", {}) if k.endswith("text/plain")]
-            if name and plain:
-                text = out["data"][plain[0]]
-                if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-                    text = text[1:-1]
-                values[name] = text
+    for name, data in glued_outputs(nb).items():
+        if "text/plain" in data:
+            text = data["text/plain"]
+            if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                text = text[1:-1]
+            values[name] = text
     return values
 
 
@@ -105,6 +118,7 @@ def _run(job):
     os.environ.update(CNNLIB_PROFILE="cpu", CNNLIB_SEED=str(seed), CNNLIB_AMP=amp, CNNLIB_THREADS="1",
                       OMP_NUM_THREADS="1", CNNLIB_BUILD="1")
     nb = nbformat.read(path, as_version=4)
+    original = [cell.source for cell in nb.cells]   # 실행한 그대로의 코드 (실행 중에 파일이 고쳐져도)
     for cell in nb.cells:   # 이 측정을 읽는 숨은 셀은 측정하는 동안 비웁니다 (셀 번호는 그대로)
         if cell.cell_type == "code" and "measured(" in cell.source:
             cell.source = "# benchmarks/seed_spread.py: 측정을 읽는 셀은 측정하는 동안 실행하지 않습니다"
@@ -112,7 +126,8 @@ def _run(job):
     result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=True,
                                  meta_override=True, record_timing=True)
     seconds = time.perf_counter() - start
-    errors = [f"셀 [{i}] " + o.get("ename", "") + ": " + o.get("evalue", "")[:300]
+    errors = [{"cell": i, "source_sha": source_sha(original[i]),
+               "error": o.get("ename", "") + ": " + o.get("evalue", "")[:300]}
               for i, c in enumerate(result.nb.cells) for o in c.get("outputs", []) if o.get("output_type") == "error"]
     sys.path.insert(0, str(ROOT / ".ci"))
     from prerun import cell_seconds
@@ -176,7 +191,7 @@ def main(argv=None) -> int:
     with ctx.Pool(args.jobs, maxtasksperchild=1) as pool:
         for path, seed, amp, values, errors, seconds, cells in pool.imap_unordered(_run, jobs, chunksize=1):
             name = Path(path).stem
-            status = "성공" if not errors else "오류 " + "; ".join(errors)
+            status = "성공" if not errors else "오류 " + "; ".join(f"셀 [{e['cell']}] {e['error']}" for e in errors)
             print(f"   {seconds:6.0f} s  {name} seed={seed} amp={amp}: 값 {len(values)}개, {status}", flush=True)
             if errors:
                 failed += 1

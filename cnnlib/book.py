@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-__all__ = ["glue", "measured", "Measured"]
+__all__ = ["glue", "glued_outputs", "measured", "Measured"]
 
 
 def glue(name: str, value, display: bool = False):
@@ -28,6 +28,25 @@ def glue(name: str, value, display: bool = False):
         return value
     _glue(name, value, display=display)
     return value
+
+
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def glued_outputs(nb) -> dict[str, dict]:
+    """실행한 노트북(또는 ``{"cells": [...]}`` 꼴의 사전)에서 glue된 값을 모읍니다: 이름 → MIME 형식별 값.
+
+    myst-nb의 ``glue(..., display=False)``는 MIME 형식 앞에 ``application/papermill.record/``를 붙여
+    출력에 남기는데, 돌려주는 사전에서는 그 접두사를 뗍니다. 같은 이름이 여러 번 나오면 처음 것을 씁니다.
+    빌드 검사(``.ci/reader.py``), 반복성 테스트, 시드 흩어짐 측정(``benchmarks/seed_spread.py``)이 함께 씁니다.
+    """
+    values: dict[str, dict] = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and out.get("output_type", "display_data") == "display_data" and name not in values:
+                values[name] = {k.removeprefix(GLUE_PREFIX): v for k, v in out.get("data", {}).items()}
+    return values
 
 
 # ---------------------------------------------------------------- 시드·정밀도에 따른 흩어짐
@@ -105,6 +124,18 @@ class Measured:
         """``name``의 범위(``"최솟값–최댓값"``)를 ``as_name``(기본 ``<name>_range``)으로 glue하고 돌려줍니다."""
         text = self.range(name, fmt, scale)
         glue(as_name or f"{name}_range", text)
+        return text
+
+    def derive(self, as_name: str, value, *names: str, fmt: str = "{:.2f}") -> str:
+        """실행마다 ``value(실행의 값 사전)``을 계산해 그 범위를 ``as_name``으로 glue하고 돌려줍니다.
+
+        두 glue 값의 차이처럼 장이 따로 glue하지 않은 양의 흩어짐을 보일 때 씁니다::
+
+            spread.derive("bn_gap_range", lambda v: v["bn_acc_on"] - v["bn_acc_off"], "bn_acc_on", "bn_acc_off")
+        """
+        values = [value(row) for row in self.table(*names)]
+        text = f"{fmt.format(min(values))}–{fmt.format(max(values))}"
+        glue(as_name, text)
         return text
 
     def holds(self, claim, *names: str) -> bool:

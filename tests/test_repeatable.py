@@ -22,10 +22,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from cnnlib.book import glued_outputs
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.ipynb"))
 UNSTABLE = re.compile(r"(^|_)(time|times|sec|secs|seconds|ips|speed|wall|latency|ms)(_|$)")
-GLUE_MIME = "application/papermill.record/"
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
@@ -58,16 +59,7 @@ def checked_outputs(nb) -> list[list[str]]:
 
 
 def glued_values(nb) -> dict[str, str]:
-    values = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name is None:
-                continue
-            data = out.get("data", {})
-            values[name] = json.dumps({k: v for k, v in data.items() if k.startswith(GLUE_MIME)},
-                                      sort_keys=True, ensure_ascii=False)
-    return values
+    return {name: json.dumps(data, sort_keys=True, ensure_ascii=False) for name, data in glued_outputs(nb).items()}
 
 
 def stable(values: dict[str, str]) -> dict[str, str]:
