@@ -54,7 +54,7 @@ def ex8_1(answer) -> Verdict:
         return Verdict("8.1", True)
     typical = [
         (output_size(277, s["kernel"], stride=s["stride"]),
-         "입력을 277로 계산했습니다. 학습 노트의 오타이고, 논문의 산수가 맞는 입력은 227입니다."),
+         "입력을 277로 계산했습니다. 여러 자료에 퍼진 오타이고, 논문의 산수가 맞는 입력은 227입니다."),
         (output_size(224, s["kernel"], stride=s["stride"]), "입력을 224로 계산하지 않았나요? 문제의 입력은 227×227입니다."),
         (s["size"] - s["kernel"] + 1, "스트라이드 4를 빠뜨렸습니다. 필터는 네 칸씩 건너뛰며 움직입니다."),
         ((s["size"] - s["kernel"]) // s["stride"],
