@@ -542,8 +542,13 @@ def wire_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6))
 
 
+#: Schemes that never reach the network: inline data, and Chromium's own pages and resources (its new-tab page
+#: sometimes shows up in the performance log with chrome://favicon2/… and chrome://resources/… requests).
+LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "chrome-untrusted", "chrome-extension", "devtools")
+
+
 def is_local(url: str, base: str) -> bool:
-    return url.startswith(base) or url.split(":", 1)[0] in ("data", "blob", "about")
+    return url.startswith(base) or url.split(":", 1)[0] in LOCAL_SCHEMES
 
 
 

@@ -603,3 +603,11 @@ def test_page_weight(visits, site, server, crawled, report):
     assert chapters[heaviest] < MAX_CHAPTER_BYTES, (
         f"가장 무거운 장 {heaviest}: 전송 {mb(wire[heaviest])} (한도 5 MB; 파일 그대로 {mb(raw[heaviest])})"
     )
+
+
+def test_only_local_schemes_count_as_local():
+    base = "http://127.0.0.1:8123/"
+    assert sh.is_local(base + "chapters/07_lenet.html", base)
+    assert sh.is_local("data:image/png;base64,AAAA", base) and sh.is_local("chrome://resources/images/add.svg", base)
+    assert not sh.is_local("https://cdn.jsdelivr.net/npm/mathjax@3", base)
+    assert not sh.is_local("http://127.0.0.1:9999/other", base)
