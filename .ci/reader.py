@@ -52,6 +52,8 @@ from urllib.parse import urlsplit
 import nbformat
 import yaml
 
+from cnnlib.book import GLUE_PREFIX  # myst-nb가 glue(display=False)의 MIME 앞에 붙이는 접두사
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------- MyST 문법 (남은 것 찾기에도 씁니다)
@@ -197,7 +199,6 @@ class Executed:
 
 
 _PROFILE = re.compile(r"실행 프로필: (?P<p>\w+)")
-GLUE_PREFIX = "application/papermill.record/"
 
 
 def read_executed(build: Path, doc: str) -> Executed:

@@ -38,7 +38,8 @@ def glued_outputs(nb) -> dict[str, dict]:
 
     myst-nb의 ``glue(..., display=False)``는 MIME 형식 앞에 ``application/papermill.record/``를 붙여
     출력에 남기는데, 돌려주는 사전에서는 그 접두사를 뗍니다. 같은 이름이 여러 번 나오면 처음 것을 씁니다.
-    빌드 검사(``.ci/reader.py``), 반복성 테스트, 시드 흩어짐 측정(``benchmarks/seed_spread.py``)이 함께 씁니다.
+    반복성 테스트(``tests/test_repeatable.py``)와 시드 흩어짐 측정(``benchmarks/seed_spread.py``)이 함께 씁니다.
+    읽기용 판(``.ci/reader.py``)은 출력의 메타데이터까지 읽으므로 접두사(``GLUE_PREFIX``)만 함께 씁니다.
     """
     values: dict[str, dict] = {}
     for cell in nb["cells"]:
@@ -117,8 +118,7 @@ class Measured:
 
     def range(self, name: str, fmt: str = "{:.2f}", scale: float = 1.0) -> str:
         """``"최솟값–최댓값"`` 문자열."""
-        values = [scale * v for v in self.values(name)]
-        return f"{fmt.format(min(values))}–{fmt.format(max(values))}"
+        return _span([scale * v for v in self.values(name)], fmt)
 
     def glue(self, name: str, fmt: str = "{:.2f}", scale: float = 1.0, as_name: str | None = None) -> str:
         """``name``의 범위(``"최솟값–최댓값"``)를 ``as_name``(기본 ``<name>_range``)으로 glue하고 돌려줍니다."""
@@ -133,8 +133,7 @@ class Measured:
 
             spread.derive("bn_gap_range", lambda v: v["bn_acc_on"] - v["bn_acc_off"], "bn_acc_on", "bn_acc_off")
         """
-        values = [value(row) for row in self.table(*names)]
-        text = f"{fmt.format(min(values))}–{fmt.format(max(values))}"
+        text = _span([value(row) for row in self.table(*names)], fmt)
         glue(as_name, text)
         return text
 
@@ -143,6 +142,11 @@ class Measured:
         rows = self.table(*names) if names else [
             {k: _number(v) for k, v in values.items() if _is_number(v)} for _, values in sorted(self.runs.items())]
         return all(claim(row) for row in rows)
+
+
+def _span(values: list[float], fmt: str) -> str:
+    """``"최솟값–최댓값"``."""
+    return f"{fmt.format(min(values))}–{fmt.format(max(values))}"
 
 
 def _is_number(text) -> bool:
